@@ -1,0 +1,108 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Group commit: work items queued in the same event-loop turn are flushed together on
+ * setImmediate inside ONE transaction (one fsync with synchronous=FULL). Each item runs inside
+ * its own SAVEPOINT, so an item that throws is rolled back alone and only its promise rejects;
+ * every other item resolves once the COMMIT has succeeded. If BEGIN or COMMIT itself fails, the
+ * whole batch is rolled back and every item still waiting rejects with that error.
+ */
+export interface GroupCommitOptions<T> {
+  db: Database.Database;
+  /** Runs one item's writes; throwing rolls back that item only. */
+  run: (item: T) => void;
+}
+
+export interface GroupCommitStats {
+  /** Transactions committed (or attempted) by the group commit. */
+  batches: number;
+  /** Items that were part of those transactions. */
+  items: number;
+}
+
+interface Waiting<T> {
+  item: T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class GroupCommit<T> {
+  readonly #db: Database.Database;
+  readonly #run: (item: T) => void;
+  #queue: Waiting<T>[] = [];
+  #scheduled: NodeJS.Immediate | null = null;
+  readonly #stats: GroupCommitStats = { batches: 0, items: 0 };
+
+  constructor(opts: GroupCommitOptions<T>) {
+    this.#db = opts.db;
+    this.#run = opts.run;
+  }
+
+  /** Queues an item; the promise settles after the batch holding it commits. */
+  enqueue(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  get stats(): GroupCommitStats {
+    return { ...this.#stats };
+  }
+
+  /** Commits everything queued so far, now (also called by close()). */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    this.#stats.batches += 1;
+    this.#stats.items += batch.length;
+
+    try {
+      this.#db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    const committed: Waiting<T>[] = [];
+    let next = 0;
+    try {
+      for (; next < batch.length; next++) {
+        const w = batch[next] as Waiting<T>;
+        this.#db.exec('SAVEPOINT change_set');
+        let failure: { err: unknown } | null = null;
+        try {
+          this.#run(w.item);
+        } catch (err) {
+          failure = { err };
+        }
+        if (failure) {
+          this.#db.exec('ROLLBACK TO change_set');
+          this.#db.exec('RELEASE change_set');
+          w.reject(failure.err);
+        } else {
+          this.#db.exec('RELEASE change_set');
+          committed.push(w);
+        }
+      }
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      // The transaction itself broke: nothing of this batch is kept.
+      try {
+        if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      } catch {
+        // SQLite already ended the transaction on its own; nothing is left to undo.
+      }
+      for (const w of committed) w.reject(err);
+      for (const w of batch.slice(next)) w.reject(err);
+      return;
+    }
+    for (const w of committed) w.resolve();
+  }
+}

@@ -1,0 +1,110 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The SQLite schema, as an ordered list of migrations. Never edit a migration that has shipped;
+ * append a new one with the next version instead. Applied versions are recorded in
+ * `schema_migrations`, so `migrate()` only runs the missing ones.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL,
+        app_id TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX calls_app_id ON calls (app_id);
+      CREATE INDEX calls_state ON calls (state);
+      CREATE INDEX calls_created_at ON calls (created_at);
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        run_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        locked_by TEXT,
+        locked_at INTEGER,
+        created_at INTEGER NOT NULL,
+        last_error TEXT,
+        UNIQUE (call_id, seq)
+      );
+      CREATE INDEX outbox_status_run_at ON outbox (status, run_at);
+
+      CREATE TABLE delivery_attempts (
+        outbox_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        excerpt TEXT NOT NULL,
+        PRIMARY KEY (outbox_id, attempt)
+      );
+
+      CREATE TABLE timers (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX timers_due_at ON timers (due_at);
+
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Applies every migration whose version is not yet recorded, each in its own transaction, in
+ * version order. Returns the versions applied (empty when the schema is current).
+ */
+export function runMigrations(
+  db: Database.Database,
+  opts: { list?: readonly Migration[]; now?: () => number } = {},
+): number[] {
+  const list = [...(opts.list ?? migrations)].sort((a, b) => a.version - b.version);
+  const now = opts.now ?? (() => Date.now());
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = new Set(
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .pluck()
+      .all()
+      .map((v) => Number(v)),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const m of list) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, now());
+    }).immediate();
+    done.push(m.version);
+  }
+  return done;
+}

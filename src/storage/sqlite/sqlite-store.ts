@@ -1,0 +1,286 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CallRecord } from '../../domain/call-document.js';
+import type {
+  ChangeSet,
+  DeliveryAttempt,
+  ListCallsQuery,
+  OutboxRow,
+  OutboxStatus,
+  Store,
+  TimerInput,
+} from '../store.js';
+import { GroupCommit, type GroupCommitStats } from './group-commit.js';
+import { runMigrations } from './migrations.js';
+import {
+  toAttempt,
+  toCallRecord,
+  toOutboxRow,
+  toTimer,
+  type AttemptColumns,
+  type CallColumns,
+  type OutboxColumns,
+  type TimerColumns,
+} from './rows.js';
+import { writeChangeSet } from './write-change-set.js';
+
+export interface SqliteStoreOptions {
+  /** A file path (its directory is created if missing) or ':memory:'. */
+  file: string;
+  /** 'full' (default): synchronous=FULL, every commit is fsynced. 'normal': synchronous=NORMAL. */
+  durability?: 'full' | 'normal';
+  /** How long a write waits for a lock held by another connection, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded Store backend. better-sqlite3 is synchronous, so every method runs its SQL to
+ * completion before returning its promise; `apply` alone is deferred to the group commit.
+ * Unknown outbox ids given to completeOutbox/failOutbox are ignored (the row may have been
+ * removed by reset() while it was being delivered).
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #group: GroupCommit<ChangeSet>;
+  readonly #statements = new Map<string, Database.Statement>();
+  #closed = false;
+
+  constructor(opts: SqliteStoreOptions) {
+    const memory = opts.file === ':memory:' || opts.file === '';
+    if (!memory) mkdirSync(dirname(opts.file), { recursive: true });
+    this.#db = new Database(opts.file);
+    if (!memory) this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 5000))}`);
+    this.#db.pragma(`synchronous = ${(opts.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.#group = new GroupCommit<ChangeSet>({
+      db: this.#db,
+      run: (changes) => writeChangeSet({ changes, stmt: (sql) => this.#stmt(sql) }),
+    });
+  }
+
+  /** How many group-commit transactions ran and how many change sets they held. */
+  get groupCommitStats(): GroupCommitStats {
+    return this.#group.stats;
+  }
+
+  async migrate(): Promise<void> {
+    this.#open();
+    runMigrations(this.#db);
+  }
+
+  /** Queued for the group commit; the change set is read when the batch flushes, so do not mutate it. */
+  apply(changes: ChangeSet): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError());
+    return this.#group.enqueue(changes);
+  }
+
+  async getCall(id: string): Promise<CallRecord | undefined> {
+    this.#open();
+    const row = this.#stmt('SELECT * FROM calls WHERE id = ?').get(id) as CallColumns | undefined;
+    return row ? toCallRecord(row) : undefined;
+  }
+
+  async listCalls(query: ListCallsQuery = {}): Promise<CallRecord[]> {
+    this.#open();
+    const rows = this.#stmt(
+      `SELECT * FROM calls
+       WHERE (@appId IS NULL OR app_id = @appId) AND (@state IS NULL OR state = @state)
+       ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
+    ).all({ appId: query.appId ?? null, state: query.state ?? null, limit: limitOf(query.limit) });
+    return (rows as CallColumns[]).map(toCallRecord);
+  }
+
+  async claimOutbox(opts: {
+    now: number;
+    owner: string;
+    limit: number;
+    staleLockMs: number;
+  }): Promise<OutboxRow[]> {
+    this.#open();
+    if (opts.limit <= 0) return [];
+    const select = this.#stmt(
+      `SELECT o.id FROM outbox o
+       WHERE o.status = 'pending' AND o.run_at <= @now
+         AND (o.locked_by IS NULL OR o.locked_at <= @now - @staleLockMs)
+         AND o.seq = (SELECT MIN(p.seq) FROM outbox p WHERE p.call_id = o.call_id AND p.status = 'pending')
+       ORDER BY o.run_at, o.created_at, o.rowid
+       LIMIT @limit`,
+    ).pluck();
+    const lock = this.#stmt(
+      'UPDATE outbox SET locked_by = @owner, locked_at = @now WHERE id = @id RETURNING *',
+    );
+    return this.#db
+      .transaction(() => {
+        const ids = select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit: opts.limit });
+        return ids.map((id) =>
+          toOutboxRow(lock.get({ id, owner: opts.owner, now: opts.now }) as OutboxColumns),
+        );
+      })
+      .immediate();
+  }
+
+  async completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void> {
+    this.#open();
+    this.#finishAttempt(id, attempt, () =>
+      this.#stmt(
+        `UPDATE outbox SET status = 'delivered', locked_by = NULL, locked_at = NULL,
+           attempts = (SELECT COUNT(*) FROM delivery_attempts WHERE outbox_id = @id)
+         WHERE id = @id`,
+      ).run({ id }),
+    );
+  }
+
+  async failOutbox(id: string, attempt: DeliveryAttempt, nextRunAt: number | null): Promise<void> {
+    this.#open();
+    this.#finishAttempt(id, attempt, () =>
+      this.#stmt(
+        `UPDATE outbox SET locked_by = NULL, locked_at = NULL, last_error = @error,
+           status = CASE WHEN @nextRunAt IS NULL THEN 'failed' ELSE 'pending' END,
+           run_at = COALESCE(@nextRunAt, run_at),
+           attempts = (SELECT COUNT(*) FROM delivery_attempts WHERE outbox_id = @id)
+         WHERE id = @id`,
+      ).run({ id, error: attempt.excerpt, nextRunAt }),
+    );
+  }
+
+  async replayOutbox(id: string, now: number): Promise<boolean> {
+    this.#open();
+    const r = this.#stmt(
+      `UPDATE outbox SET status = 'pending', run_at = @now, locked_by = NULL, locked_at = NULL
+       WHERE id = @id AND status = 'failed'`,
+    ).run({ id, now });
+    return r.changes > 0;
+  }
+
+  async retargetOutbox(callId: string, url: string): Promise<void> {
+    this.#open();
+    this.#stmt(`UPDATE outbox SET url = ? WHERE call_id = ? AND status = 'pending'`).run(url, callId);
+  }
+
+  async getOutbox(id: string): Promise<OutboxRow | undefined> {
+    this.#open();
+    const row = this.#stmt('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxColumns | undefined;
+    return row ? toOutboxRow(row) : undefined;
+  }
+
+  async listOutbox(query: { callId?: string; status?: OutboxStatus; limit?: number }): Promise<OutboxRow[]> {
+    this.#open();
+    const rows = this.#stmt(
+      `SELECT * FROM outbox
+       WHERE (@callId IS NULL OR call_id = @callId) AND (@status IS NULL OR status = @status)
+       ORDER BY call_id, seq LIMIT @limit`,
+    ).all({ callId: query.callId ?? null, status: query.status ?? null, limit: limitOf(query.limit) });
+    return (rows as OutboxColumns[]).map(toOutboxRow);
+  }
+
+  async listAttempts(outboxId: string): Promise<DeliveryAttempt[]> {
+    this.#open();
+    const rows = this.#stmt('SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY attempt').all(
+      outboxId,
+    );
+    return (rows as AttemptColumns[]).map(toAttempt);
+  }
+
+  async nextOutboxRunAt(): Promise<number | null> {
+    this.#open();
+    const v = this.#stmt(`SELECT MIN(run_at) FROM outbox WHERE status = 'pending'`).pluck().get();
+    return typeof v === 'number' ? v : null;
+  }
+
+  async dueTimers(now: number, limit: number): Promise<TimerInput[]> {
+    this.#open();
+    const rows = this.#stmt('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(
+      now,
+      limitOf(limit),
+    );
+    return (rows as TimerColumns[]).map(toTimer);
+  }
+
+  async nextTimerDueAt(): Promise<number | null> {
+    this.#open();
+    const v = this.#stmt('SELECT MIN(due_at) FROM timers').pluck().get();
+    return typeof v === 'number' ? v : null;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    this.#open();
+    const v = this.#stmt('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.#open();
+    this.#stmt(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
+  }
+
+  async reset(): Promise<void> {
+    this.#open();
+    this.#group.flush();
+    this.#db
+      .transaction(() => {
+        for (const table of ['delivery_attempts', 'outbox', 'timers', 'calls']) {
+          this.#stmt(`DELETE FROM ${table}`).run();
+        }
+      })
+      .immediate();
+  }
+
+  /** Commits any queued change sets, then closes the database. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#group.flush();
+    this.#closed = true;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  /** Records one delivery attempt and runs `update` on the row, together; no-op for unknown ids. */
+  #finishAttempt(id: string, attempt: DeliveryAttempt, update: () => Database.RunResult): void {
+    this.#db
+      .transaction(() => {
+        const exists = this.#stmt('SELECT 1 FROM outbox WHERE id = ?').pluck().get(id);
+        if (exists === undefined) return;
+        this.#stmt(
+          `INSERT INTO delivery_attempts (outbox_id, attempt, at, status, latency_ms, excerpt)
+           VALUES (@outboxId, @attempt, @at, @status, @latencyMs, @excerpt)
+           ON CONFLICT (outbox_id, attempt) DO UPDATE SET at = excluded.at, status = excluded.status,
+             latency_ms = excluded.latency_ms, excerpt = excluded.excerpt`,
+        ).run({
+          outboxId: id,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          status: attempt.status,
+          latencyMs: attempt.latencyMs,
+          excerpt: attempt.excerpt,
+        });
+        update();
+      })
+      .immediate();
+  }
+
+  #stmt(sql: string): Database.Statement {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.#db.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  #open(): void {
+    if (this.#closed) throw closedError();
+  }
+}
+
+function closedError(): Error {
+  return new Error('SqliteStore is closed');
+}
+
+/** SQLite reads LIMIT -1 as "no limit". */
+function limitOf(limit: number | undefined): number {
+  return limit === undefined ? -1 : Math.max(0, Math.trunc(limit));
+}

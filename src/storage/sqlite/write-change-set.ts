@@ -1,0 +1,72 @@
+import type Database from 'better-sqlite3';
+import { ConflictError, type ChangeSet } from '../store.js';
+import { callParams } from './rows.js';
+
+export interface WriteChangeSetOptions {
+  changes: ChangeSet;
+  /** Returns a (cached) prepared statement for the SQL. */
+  stmt: (sql: string) => Database.Statement;
+}
+
+/**
+ * Writes one change set. Must run inside a transaction or savepoint: it throws on the first
+ * failing part (ConflictError for a revision mismatch, a SqliteError for a duplicate outbox id)
+ * and leaves the rollback to the caller.
+ *
+ * Order: call saves, outbox rows, timer cancellations, timer inserts (so cancelling and
+ * re-adding the same timer id in one change set reschedules it).
+ *
+ * A call insert (expectedRevision null) stores `record.revision` exactly as given; an update
+ * stores `record.revision` as given too (the caller passes the bumped revision).
+ */
+export function writeChangeSet({ changes, stmt }: WriteChangeSetOptions): void {
+  for (const save of changes.calls ?? []) {
+    const params = callParams(save.record);
+    if (save.expectedRevision === null) {
+      const r = stmt(
+        `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
+         VALUES (@id, @revision, @app_id, @tenant_id, @state, @created_at, @updated_at, @doc)
+         ON CONFLICT (id) DO NOTHING`,
+      ).run(params);
+      if (r.changes === 0) throw new ConflictError(`call ${save.record.id} already exists`);
+    } else {
+      const r = stmt(
+        `UPDATE calls SET revision = @revision, app_id = @app_id, tenant_id = @tenant_id, state = @state,
+           created_at = @created_at, updated_at = @updated_at, doc = @doc
+         WHERE id = @id AND revision = @expected`,
+      ).run({ ...params, expected: save.expectedRevision });
+      if (r.changes === 0) {
+        throw new ConflictError(
+          `call ${save.record.id} is not at revision ${save.expectedRevision} (changed or missing)`,
+        );
+      }
+    }
+  }
+
+  for (const row of changes.outbox ?? []) {
+    stmt(
+      `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at)
+       VALUES (@id, @callId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE call_id = @callId),
+               @url, @body, @runAt, 'pending', 0, @now)`,
+    ).run({
+      id: row.id,
+      callId: row.callId,
+      url: row.url,
+      body: row.body,
+      runAt: row.runAt,
+      now: changes.now,
+    });
+  }
+
+  for (const id of changes.cancelTimers ?? []) {
+    stmt('DELETE FROM timers WHERE id = ?').run(id);
+  }
+
+  for (const t of changes.timers ?? []) {
+    stmt(
+      `INSERT INTO timers (id, call_id, kind, due_at, payload) VALUES (@id, @callId, @kind, @dueAt, @payload)
+       ON CONFLICT (id) DO UPDATE SET call_id = excluded.call_id, kind = excluded.kind,
+         due_at = excluded.due_at, payload = excluded.payload`,
+    ).run({ id: t.id, callId: t.callId, kind: t.kind, dueAt: t.dueAt, payload: t.payload });
+  }
+}

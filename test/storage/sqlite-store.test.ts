@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { migrations, runMigrations } from '../../src/storage/sqlite/migrations.js';
+import { ConflictError } from '../../src/storage/store.js';
+import { makeCallRecord } from './call-record.js';
+import { attempt, box, freshRow } from './contract/fixtures.js';
+import { runStoreContract } from './store-contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const tempFile = (): string => join(dir, `store-${++n}.db`);
+
+runStoreContract('sqlite :memory:', async () => new SqliteStore({ file: ':memory:' }));
+runStoreContract('sqlite file', async () => new SqliteStore({ file: tempFile() }));
+runStoreContract(
+  'sqlite file, durability normal',
+  async () => new SqliteStore({ file: tempFile(), durability: 'normal' }),
+);
+
+describe('SqliteStore', () => {
+  it('migrating twice is a no-op and records each version once', async () => {
+    const db = new Database(':memory:');
+    try {
+      assert.deepEqual(
+        runMigrations(db),
+        migrations.map((m) => m.version),
+      );
+      assert.deepEqual(runMigrations(db), []);
+      const rows = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      assert.deepEqual(
+        rows,
+        migrations.map((m) => ({ version: m.version, name: m.name })),
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('creates the parent directory and uses WAL for a file', async () => {
+    const file = join(dir, 'nested', 'deeper', 'switchboard.db');
+    const store = new SqliteStore({ file });
+    await store.migrate();
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a closed and reopened file store keeps calls, outbox rows, attempts, timers and meta', async () => {
+    const file = tempFile();
+    const first = new SqliteStore({ file });
+    await first.migrate();
+    const calls = [makeCallRecord({ id: 'c1', createdAt: 1 }), makeCallRecord({ id: 'c2', createdAt: 2 })];
+    await first.apply({
+      now: 10,
+      calls: calls.map((record) => ({ record, expectedRevision: null })),
+      outbox: [box('o1', 'c1', 10), box('o2', 'c1', 10)],
+      timers: [{ id: 't1', callId: 'c2', kind: 'ringTimeout', dueAt: 99, payload: '{}' }],
+    });
+    await first.failOutbox('o1', attempt('o1', 1), 500);
+    await first.setMeta('signingKey', 'secret-ish');
+    const inFlight = first.apply({ now: 11, outbox: [box('o3', 'c2', 11)] });
+    await first.close();
+    await inFlight;
+
+    const second = new SqliteStore({ file });
+    try {
+      await second.migrate();
+      assert.deepEqual(await second.listCalls(), [calls[1], calls[0]]);
+      assert.deepEqual(await second.listOutbox({}), [
+        { ...freshRow(box('o1', 'c1', 500), 1, 10), attempts: 1, lastError: 'boom 1' },
+        freshRow(box('o2', 'c1', 10), 2, 10),
+        freshRow(box('o3', 'c2', 11), 1, 11),
+      ]);
+      assert.deepEqual(await second.listAttempts('o1'), [attempt('o1', 1)]);
+      assert.equal(await second.nextTimerDueAt(), 99);
+      assert.equal(await second.getMeta('signingKey'), 'secret-ish');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('group commit: applies of one turn share one transaction; a conflict rolls back only its own', async () => {
+    const store = new SqliteStore({ file: tempFile() });
+    try {
+      await store.migrate();
+      await store.apply({
+        now: 1,
+        calls: [{ record: makeCallRecord({ id: 'taken' }), expectedRevision: null }],
+      });
+      const before = store.groupCommitStats;
+      const ok = store.apply({
+        now: 2,
+        calls: [{ record: makeCallRecord({ id: 'fresh' }), expectedRevision: null }],
+        outbox: [box('o-fresh', 'fresh', 2)],
+      });
+      const conflicting = store.apply({
+        now: 2,
+        calls: [{ record: makeCallRecord({ id: 'taken' }), expectedRevision: null }],
+        outbox: [box('o-taken', 'taken', 2)],
+      });
+      const [okResult, conflictResult] = await Promise.allSettled([ok, conflicting]);
+      assert.equal(okResult?.status, 'fulfilled');
+      assert.ok(conflictResult?.status === 'rejected' && conflictResult.reason instanceof ConflictError);
+      assert.deepEqual(store.groupCommitStats, { batches: before.batches + 1, items: before.items + 2 });
+      assert.equal((await store.getCall('fresh'))?.id, 'fresh');
+      assert.deepEqual(
+        (await store.listOutbox({})).map((r) => r.id),
+        ['o-fresh'],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('group commit: change sets of one turn apply in call order (insert then update)', async () => {
+    const store = new SqliteStore({ file: ':memory:' });
+    try {
+      await store.migrate();
+      const v2 = makeCallRecord({ id: 'c1', revision: 2, state: 'established' });
+      await Promise.all([
+        store.apply({ now: 1, calls: [{ record: makeCallRecord({ id: 'c1' }), expectedRevision: null }] }),
+        store.apply({ now: 2, calls: [{ record: v2, expectedRevision: 1 }] }),
+      ]);
+      assert.deepEqual(await store.getCall('c1'), v2);
+      assert.equal(store.groupCommitStats.batches, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
