@@ -35,7 +35,7 @@ export const graphErrors = {
     new GraphError(404, '8522', id ? `Call not found: ${id}` : 'Call not found.'),
   notFound: (message: string) => new GraphError(404, 'NotFound', message),
   methodNotAllowed: (method: string, path: string) =>
-    new GraphError(405, 'Request_BadRequest', `The HTTP method '${method}' is not supported on '${path}'.`),
+    new GraphError(405, 'BadRequest', `The HTTP method '${method}' is not allowed on '${path}'.`),
   conflict: (message: string) => new GraphError(409, 'Conflict', message),
   payloadTooLarge: (message: string) => new GraphError(413, 'RequestEntityTooLarge', message),
   unsupportedMediaType: (message: string) => new GraphError(415, 'UnsupportedMediaType', message),

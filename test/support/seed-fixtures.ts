@@ -154,9 +154,19 @@ function nullMeansAbsent(expected: Json, actual: Json | undefined): Json {
   return out;
 }
 
+/**
+ * Erratum (example 1): the request sets callOptions (isContentSharingNotificationEnabled) but the
+ * "shortened" response leaves callOptions out. Graph keeps the options a call was created with and
+ * GET returns them, so the expected response echoes the request's callOptions.
+ */
+function echoRequestCallOptions(expected: JsonObject, { request }: CorrectionContext): void {
+  if (isObject(request.callOptions)) expected.callOptions = structuredClone(request.callOptions);
+}
+
 /** The errata corrections, in the order they apply. */
 const corrections = [
   echoRequestMediaConfig,
+  echoRequestCallOptions,
   echoRequestTenantId,
   echoRequestMeetingInfo,
   echoRequestChatInfo,
