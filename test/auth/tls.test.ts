@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ describe('loadOrCreateTlsCertificate', () => {
 
     const cert = new X509Certificate(first.cert);
     assert.equal(cert.subjectAltName, 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
-    assert.equal(cert.checkPrivateKey((await import('node:crypto')).createPrivateKey(first.key)), true);
+    assert.equal(cert.checkPrivateKey(createPrivateKey(first.key)), true);
     const days = (Date.parse(cert.validTo) - now.getTime()) / 86_400_000;
     assert.ok(days > 364 && days <= 365, String(days));
     assert.equal(cert.publicKey.asymmetricKeyDetails?.modulusLength, 2048);
