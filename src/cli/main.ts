@@ -4,6 +4,9 @@ import { WorldError } from '../world/world-error.js';
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, LOG_LEVELS, type StartOptions } from './start-options.js';
 import { readyLine } from './ready-line.js';
 
+/** A command line that parses but cannot run (exit code 2). */
+class UsageError extends Error {}
+
 interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
@@ -71,10 +74,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         auth: raw.auth as StartOptions['auth'],
       };
       if ((options.certFile || options.keyFile) && !options.https) {
-        throw new InvalidArgumentError('--cert and --key need --https.');
+        throw new UsageError('--cert and --key need --https.');
       }
       if (Boolean(options.certFile) !== Boolean(options.keyFile)) {
-        throw new InvalidArgumentError('--cert and --key go together.');
+        throw new UsageError('--cert and --key go together.');
       }
       const stopping = io.stopSignal();
       const server = await startServer(options);
@@ -89,7 +92,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   } catch (error) {
     if (error instanceof CommanderError) {
       exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
-    } else if (error instanceof WorldError || error instanceof InvalidArgumentError) {
+    } else if (error instanceof WorldError || error instanceof UsageError) {
       io.err(`switchboard: ${error.message}`);
       exitCode = 2;
     } else {
