@@ -107,7 +107,7 @@ test('each errata correction applies exactly to the examples whose doc response 
   assert.deepEqual(
     fixtures.map((f) => seedCorrectionsFor(f)),
     [
-      ['echoRequestMediaConfig'],
+      ['echoRequestMediaConfig', 'echoRequestCallOptions'],
       [],
       ['echoRequestMediaConfig'],
       [],
