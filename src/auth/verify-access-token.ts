@@ -88,7 +88,23 @@ function parse(token: string): JWTPayload {
   }
 }
 
+/**
+ * Tokens whose RS256 signature already verified, per key. A bot sends the same token for up to
+ * an hour, and an RSA verification costs more than the rest of a create call; lifetime, audience
+ * and issuer are still checked on every request. Bounded: the oldest entry goes first.
+ */
+const verifiedSignatures = new WeakMap<SigningKeys, Set<string>>();
+const MAX_VERIFIED_SIGNATURES = 1024;
+
+function rememberVerified(keys: SigningKeys, token: string): void {
+  let seen = verifiedSignatures.get(keys);
+  if (!seen) verifiedSignatures.set(keys, (seen = new Set()));
+  if (seen.size >= MAX_VERIFIED_SIGNATURES) seen.delete(seen.values().next().value as string);
+  seen.add(token);
+}
+
 async function verifySignature(token: string, keys: SigningKeys): Promise<void> {
+  if (verifiedSignatures.get(keys)?.has(token)) return;
   const header = decodeProtectedHeader(token);
   if (header.alg !== 'RS256' || (header.kid !== undefined && header.kid !== keys.kid)) {
     throw graphErrors.unauthenticated(tokenMessages.signature);
@@ -98,6 +114,7 @@ async function verifySignature(token: string, keys: SigningKeys): Promise<void> 
   } catch {
     throw graphErrors.unauthenticated(tokenMessages.signature);
   }
+  rememberVerified(keys, token);
 }
 
 function loosePrincipal(token: string, world: WorldIndex): Principal {
