@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Agent, type Dispatcher } from 'undici';
+import type { Clock } from '../domain/clock.js';
+import type { OutboxRow, Store } from '../storage/store.js';
+import { resolveBackoff } from './backoff.js';
+import { CALLBACK_USER_AGENT, CallbackTokenCache } from './callback-auth.js';
+import { deliverRow, type DeliveryContext } from './deliver-row.js';
+import { positiveInteger, type OutboxDispatcherOptions } from './dispatcher-options.js';
+import { safeEmit, type OutboxEvent } from './events.js';
+
+export type { OutboxDispatcherOptions } from './dispatcher-options.js';
+
+/**
+ * Delivers outbox rows: claims due rows (at most one per call, so each call's notifications
+ * arrive in seq order), POSTs them to their url with a signed token and records the result.
+ * While started it looks at the store again when a delivery finishes, when kick() is called,
+ * and on a timer set for the next due row (at most maxIdleMs away, so a manual clock moved
+ * without a kick() is still noticed).
+ */
+export class OutboxDispatcher {
+  readonly owner: string;
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #concurrency: number;
+  readonly #staleLockMs: number;
+  readonly #maxIdleMs: number;
+  readonly #context: Omit<DeliveryContext, 'dispatcher'>;
+  readonly #givenDispatcher: Dispatcher | undefined;
+  #agent: Agent | undefined;
+  readonly #inFlight = new Map<string, Promise<void>>();
+  #started = false;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  /** When rows this dispatcher rescheduled come due (nextOutboxRunAt can be masked by held-back rows). */
+  #wakeups: number[] = [];
+
+  constructor(opts: OutboxDispatcherOptions) {
+    this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#store = opts.store;
+    this.#clock = opts.clock;
+    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 16);
+    this.#staleLockMs = positiveInteger('staleLockMs', opts.staleLockMs ?? 30_000);
+    const requestTimeoutMs = positiveInteger('requestTimeoutMs', opts.requestTimeoutMs ?? 10_000);
+    if (requestTimeoutMs >= this.#staleLockMs) {
+      throw new RangeError(
+        'requestTimeoutMs must be below staleLockMs, or a slow delivery could be taken over',
+      );
+    }
+    this.#maxIdleMs = positiveInteger('maxIdleMs', opts.maxIdleMs ?? 1_000);
+    this.#givenDispatcher = opts.dispatcher;
+    const onEvent = opts.onEvent;
+    this.#context = {
+      store: opts.store,
+      clock: opts.clock,
+      tokens: new CallbackTokenCache({ keys: opts.keys, issuer: opts.issuer }),
+      lookupCall: opts.lookupCall,
+      backoff: resolveBackoff(opts.backoff),
+      requestTimeoutMs,
+      userAgent: opts.userAgent ?? CALLBACK_USER_AGENT,
+      newRequestId: () => randomUUID(),
+      emit: (event: OutboxEvent) => {
+        if (event.type === 'retrying') this.#wakeups.push(event.nextRunAt);
+        safeEmit(onEvent, event);
+      },
+    };
+  }
+
+  /** Deliveries currently in flight. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Starts delivering in the background. Calling it again while started does nothing. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#requestTick();
+  }
+
+  /** Looks at the store now (after a commit that added rows, or after the clock moved). No-op when stopped. */
+  kick(): void {
+    this.#requestTick();
+  }
+
+  /** Stops claiming, waits for the deliveries in flight to be recorded, then closes its own HTTP agent. */
+  async stop(): Promise<void> {
+    this.#started = false;
+    this.#again = false;
+    this.#clearTimer();
+    if (this.#ticking) await this.#ticking;
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+    this.#clearTimer();
+    const agent = this.#agent;
+    this.#agent = undefined;
+    if (agent) await agent.close();
+  }
+
+  /** Claims one batch of due rows (up to the free slots), delivers it and returns how many were attempted. */
+  async runOnce(): Promise<number> {
+    const { launched } = await this.#claimAndLaunch();
+    await Promise.all(launched);
+    return launched.length;
+  }
+
+  async #claimAndLaunch(): Promise<{ launched: Promise<void>[]; now: number }> {
+    const now = this.#clock.now();
+    const limit = this.#concurrency - this.#inFlight.size;
+    if (limit <= 0) return { launched: [], now };
+    const rows = await this.#store.claimOutbox({
+      now,
+      owner: this.owner,
+      limit,
+      staleLockMs: this.#staleLockMs,
+    });
+    const context: DeliveryContext = { ...this.#context, dispatcher: this.#httpDispatcher() };
+    const launched: Promise<void>[] = [];
+    for (const row of rows) {
+      const previous = this.#inFlight.get(row.id);
+      const run = previous
+        ? previous.then(async () => {
+            if (await this.#stillOurs(row)) await deliverRow(context, row);
+          })
+        : deliverRow(context, row);
+      const delivery = run.finally(() => {
+        if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
+        this.#requestTick();
+      });
+      this.#inFlight.set(row.id, delivery);
+      launched.push(delivery);
+    }
+    return { launched, now };
+  }
+
+  /**
+   * A row claimed while our own earlier delivery of it was still settling: either that delivery
+   * recorded its result just before this claim (the row is still locked by this claim: deliver
+   * it), or the claim took over our own lock as stale and that delivery recorded afterwards,
+   * clearing the lock (drop it: it was just recorded).
+   */
+  async #stillOurs(claimed: OutboxRow): Promise<boolean> {
+    try {
+      const current = await this.#store.getOutbox(claimed.id);
+      return (
+        current?.status === 'pending' &&
+        current.lockedBy === this.owner &&
+        current.lockedAt === claimed.lockedAt
+      );
+    } catch (error) {
+      this.#context.emit({ type: 'error', during: 'claim', error, row: claimed });
+      return false;
+    }
+  }
+
+  #httpDispatcher(): Dispatcher {
+    if (this.#givenDispatcher) return this.#givenDispatcher;
+    this.#agent ??= new Agent({
+      keepAliveTimeout: 4_000,
+      connections: this.#concurrency,
+      connect: { timeout: this.#context.requestTimeoutMs },
+    });
+    return this.#agent;
+  }
+
+  #requestTick(): void {
+    if (!this.#started) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#clearTimer();
+    this.#ticking = this.#tick().finally(() => {
+      this.#ticking = undefined;
+      if (this.#again) {
+        this.#again = false;
+        this.#requestTick();
+      }
+    });
+  }
+
+  /** One look at the store: claim what is due, else sleep until the next row is due. */
+  async #tick(): Promise<void> {
+    let claimedAt: number;
+    try {
+      const { launched, now } = await this.#claimAndLaunch();
+      // Rows keep being claimed: look again at once (free slots permitting).
+      if (launched.length > 0) {
+        this.#again = true;
+        return;
+      }
+      claimedAt = now;
+    } catch (error) {
+      this.#context.emit({ type: 'error', during: 'claim', error });
+      this.#arm(this.#maxIdleMs);
+      return;
+    }
+    try {
+      const next = await this.#store.nextOutboxRunAt();
+      this.#arm(this.#idleDelay(next, claimedAt));
+    } catch (error) {
+      this.#context.emit({ type: 'error', during: 'schedule', error });
+      this.#arm(this.#maxIdleMs);
+    }
+  }
+
+  /**
+   * How long to sleep after a look that claimed nothing. A row that was due at claim time yet not
+   * claimed is held by a lock or by an earlier row of its call: a finishing delivery ticks again,
+   * other owners' locks are polled every maxIdleMs. So only times after the claim count: the
+   * store's next runAt and the retries this dispatcher scheduled (which a held-back row due
+   * earlier would hide from nextOutboxRunAt).
+   */
+  #idleDelay(storeNext: number | null, claimedAt: number): number {
+    this.#wakeups = this.#wakeups.filter((at) => at > claimedAt);
+    let soonest = storeNext !== null && storeNext > claimedAt ? storeNext : Infinity;
+    for (const at of this.#wakeups) soonest = Math.min(soonest, at);
+    if (soonest === Infinity) return this.#maxIdleMs;
+    const wait = soonest - this.#clock.now();
+    return Math.min(Math.max(wait, 0), this.#maxIdleMs);
+  }
+
+  #arm(delayMs: number): void {
+    if (!this.#started) return;
+    this.#clearTimer();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#requestTick();
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
