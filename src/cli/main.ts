@@ -1,7 +1,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { startServer, packageVersion } from '../http/server.js';
 import { WorldError } from '../world/world-error.js';
-import { DEFAULT_DATA_DIR, DEFAULT_PORT, LOG_LEVELS, type StartOptions } from './start-options.js';
+import { DELIVERY_PROFILES } from '../services/notification-rows.js';
+import {
+  CALLBACK_ISSUER_NAMES,
+  CLOCK_MODES,
+  DEFAULT_DATA_DIR,
+  DEFAULT_PORT,
+  LOG_LEVELS,
+  type StartOptions,
+} from './start-options.js';
 import { readyLine } from './ready-line.js';
 
 /** A command line that parses but cannot run (exit code 2). */
@@ -59,6 +67,32 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         .choices(['strict', 'loose'])
         .default('strict'),
     )
+    .addOption(
+      new Option(
+        '--callback-issuer <issuer>',
+        'iss of notification tokens: https://graph.microsoft.com or https://api.botframework.com',
+      )
+        .choices(CALLBACK_ISSUER_NAMES)
+        .default('graph'),
+    )
+    .addOption(
+      new Option(
+        '--delivery-profile <profile>',
+        "ordered: one POST per notification; graph: Graph's batching and establishing/established swap",
+      )
+        .choices(DELIVERY_PROFILES)
+        .default('ordered'),
+    )
+    .addOption(
+      new Option('--clock <clock>', 'manual: time moves only through POST /_switchboard/clock/advance')
+        .choices(CLOCK_MODES)
+        .default('system'),
+    )
+    .option(
+      '--allow-insecure-callbacks',
+      'accept any http callbackUri (default: http only on 127.0.0.1, localhost, ::1)',
+      false,
+    )
     .allowExcessArguments(false)
     .action(async (raw: Record<string, unknown>) => {
       const options: StartOptions = {
@@ -72,6 +106,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         certFile: raw.cert as string | undefined,
         keyFile: raw.key as string | undefined,
         auth: raw.auth as StartOptions['auth'],
+        callbackIssuer: raw.callbackIssuer as StartOptions['callbackIssuer'],
+        deliveryProfile: raw.deliveryProfile as StartOptions['deliveryProfile'],
+        clock: raw.clock as StartOptions['clock'],
+        allowInsecureCallbacks: raw.allowInsecureCallbacks as boolean,
       };
       if ((options.certFile || options.keyFile) && !options.https) {
         throw new UsageError('--cert and --key need --https.');

@@ -2,9 +2,14 @@ import type { Server as HttpsServer } from 'node:https';
 import Fastify, { type FastifyHttpsOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import { verifyAccessToken } from '../auth/verify-access-token.js';
-import type { Clock } from '../domain/clock.js';
+import type { Clock, ManualClock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
+import { CallLifecycle, type CommitInfo } from '../services/call-lifecycle.js';
 import { CallService } from '../services/call-service.js';
+import type { CallbackPolicy } from '../services/callback-policy.js';
+import { ControlService } from '../services/control-service.js';
+import type { DeliveryProfile } from '../services/notification-rows.js';
+import { TimerRunner } from '../services/timer-runner.js';
 import type { WorldHolder } from '../services/world-holder.js';
 import type { Store } from '../storage/store.js';
 import type { World } from '../world/world-schema.js';
@@ -12,6 +17,8 @@ import { registerErrorHandling } from './error-handler.js';
 import { registerNotFound } from './not-found.js';
 import { registerRequestContext } from './request-context.js';
 import { callRoutes } from './routes/call-routes.js';
+import { controlRoutes } from './routes/control-routes.js';
+import { collectOpenApiRoutes, openApiRoutes } from './routes/control-openapi.js';
 import { identityRoutes } from './routes/identity-routes.js';
 import { switchboardRoutes } from './routes/switchboard-routes.js';
 import { graphValidatorCompiler } from './validators.js';
@@ -30,11 +37,23 @@ export interface AppDeps {
   /** A pino logger; none: silent. */
   loggerInstance?: FastifyServerOptions['loggerInstance'];
   https?: { cert: string; key: string };
+  /** How notifications are grouped into POSTs. Default 'ordered'. */
+  deliveryProfile?: DeliveryProfile;
+  /** Which plain-http callbackUris are accepted. Default 'loopback'. */
+  callbacks?: CallbackPolicy;
+  /** Set with `--clock manual`: POST /_switchboard/clock/advance moves it. */
+  manualClock?: ManualClock;
+  /** Called after each commit that added outbox rows (server.ts kicks the dispatcher). */
+  onOutboxRows?: () => void;
 }
 
 export interface BuiltApp {
   app: FastifyInstance;
   calls: CallService;
+  lifecycle: CallLifecycle;
+  control: ControlService;
+  /** Runs call timers; server.ts starts it after listen and stops it on close. */
+  timers: TimerRunner;
 }
 
 /** Builds the whole Switchboard HTTP application. It never listens: server.ts does. */
@@ -60,7 +79,42 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   registerErrorHandling(app, now);
   registerNotFound(app, now);
 
-  const calls = new CallService({ store: deps.store, world: deps.world, clock: deps.clock, ids: deps.ids });
+  let timers: TimerRunner | undefined = undefined;
+  const onCommit = (info: CommitInfo) => {
+    if (info.rows > 0) deps.onOutboxRows?.();
+    if (info.timers > 0) timers?.kick();
+  };
+  const lifecycle = new CallLifecycle({
+    store: deps.store,
+    clock: deps.clock,
+    ids: deps.ids,
+    world: deps.world,
+    profile: deps.deliveryProfile ?? 'ordered',
+    onCommit,
+  });
+  const runner = new TimerRunner({
+    store: deps.store,
+    clock: deps.clock,
+    handle: (timer) => lifecycle.handleTimer(timer),
+    realTime: !deps.manualClock,
+    onError: (error, timer) => app.log.error({ err: error, timer: timer.id }, 'timer handler failed'),
+  });
+  timers = runner;
+  const calls = new CallService({
+    lifecycle,
+    world: deps.world,
+    clock: deps.clock,
+    ids: deps.ids,
+    callbacks: deps.callbacks ?? 'loopback',
+  });
+  const control = new ControlService({
+    lifecycle,
+    store: deps.store,
+    world: deps.world,
+    now,
+    kickOutbox: () => deps.onOutboxRows?.(),
+  });
+  const openApi = collectOpenApiRoutes(app, '/_switchboard');
   const authenticate = (request: { headers: { authorization?: string } }) =>
     verifyAccessToken({
       authorization: request.headers.authorization,
@@ -96,5 +150,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     storage: deps.storage,
     version: deps.version,
   });
-  return { app, calls };
+  await app.register(controlRoutes, {
+    prefix: '/_switchboard',
+    control,
+    clock: deps.clock,
+    manualClock: deps.manualClock,
+    runTimers: () => runner.runDue(),
+    kickOutbox: () => deps.onOutboxRows?.(),
+  });
+  await app.register(openApiRoutes, { prefix: '/_switchboard', collector: openApi, version: deps.version });
+  return { app, calls, lifecycle, control, timers: runner };
 }

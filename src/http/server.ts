@@ -3,9 +3,10 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { loadOrCreateSigningKeys } from '../auth/signing-keys.js';
 import { loadOrCreateTlsCertificate } from '../auth/tls.js';
-import type { StartOptions } from '../cli/start-options.js';
-import { systemClock, type Clock } from '../domain/clock.js';
+import { callbackIssuerUrl, type StartOptions } from '../cli/start-options.js';
+import { ManualClock, systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdGenerator } from '../domain/ids.js';
+import { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { WorldHolder } from '../services/world-holder.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import { defaultWorld } from '../world/default-world.js';
@@ -33,7 +34,13 @@ export async function startServer(
   options: StartOptions,
   deps: { clock?: Clock; ids?: IdGenerator } = {},
 ): Promise<RunningServer> {
-  const clock = deps.clock ?? systemClock;
+  const manualClock =
+    deps.clock instanceof ManualClock
+      ? deps.clock
+      : options.clock === 'manual'
+        ? new ManualClock(Date.now())
+        : undefined;
+  const clock: Clock = manualClock ?? deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const world = options.worldFile ? await loadWorldFile(options.worldFile) : defaultWorld();
   const dataDir = resolve(options.dataDir);
@@ -50,7 +57,8 @@ export async function startServer(
         })
       : undefined;
     const logger = pino({ level: options.logLevel }, pino.destination(2));
-    const { app } = await buildApp({
+    let dispatcher: OutboxDispatcher | undefined = undefined;
+    const { app, timers } = await buildApp({
       store,
       world: new WorldHolder(world),
       initialWorld: structuredClone(world),
@@ -62,8 +70,35 @@ export async function startServer(
       version: packageVersion(),
       loggerInstance: logger,
       https: tls ? { cert: tls.cert, key: tls.key } : undefined,
+      deliveryProfile: options.deliveryProfile ?? 'ordered',
+      callbacks: options.allowInsecureCallbacks ? 'any' : 'loopback',
+      manualClock,
+      onOutboxRows: () => dispatcher?.kick(),
+    });
+    const outbox = new OutboxDispatcher({
+      store,
+      clock,
+      keys,
+      issuer: callbackIssuerUrl(options.callbackIssuer),
+      lookupCall: async (callId) => {
+        const call = await store.getCall(callId);
+        if (!call) return undefined;
+        const chain = call.doc.resource.callChainId;
+        return {
+          appId: call.appId,
+          tenantId: call.tenantId,
+          ...(typeof chain === 'string' ? { callChainId: chain } : {}),
+        };
+      },
+      onEvent: (event) => {
+        if (event.type === 'error') logger.error({ err: event.error, during: event.during }, 'outbox error');
+        else logger.debug({ outbox: event.type, row: event.row.id, call: event.row.callId }, 'notification');
+      },
     });
     await app.listen({ host: options.host, port: options.port });
+    dispatcher = outbox;
+    outbox.start();
+    timers.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -72,6 +107,8 @@ export async function startServer(
       world,
       certPath: tls?.certPath,
       close: async () => {
+        await timers.stop();
+        await outbox.stop();
         await app.close();
         await store.close();
       },

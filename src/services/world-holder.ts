@@ -1,4 +1,5 @@
 import type { World } from '../world/world-schema.js';
+import type { AnswerPolicy } from '../world/world-schema.js';
 import { WorldIndex } from '../world/world-index.js';
 
 /** The world currently in effect; replaced as a whole when the world changes at run time. */
@@ -12,5 +13,26 @@ export class WorldHolder {
   }
   replace(world: World): void {
     this.#index = new WorldIndex(world);
+  }
+
+  /** Sets a world user's answer policy. Returns false for an unknown user. */
+  setUserPolicy(userId: string, policy: AnswerPolicy): boolean {
+    const user = this.#index.user(userId);
+    if (!user) return false;
+    const world = structuredClone(this.#index.world);
+    const id = user.id;
+    world.users = world.users.map((u) => (u.id === id ? { ...u, policy } : u));
+    this.replace(world);
+    return true;
+  }
+
+  /** Sets a phone number's answer policy; a number the world does not list is added. */
+  setPhonePolicy(number: string, policy: AnswerPolicy): void {
+    const world = structuredClone(this.#index.world);
+    const known = world.phones.some((p) => p.number === number);
+    world.phones = known
+      ? world.phones.map((p) => (p.number === number ? { ...p, policy } : p))
+      : [...world.phones, { number, policy }];
+    this.replace(world);
   }
 }

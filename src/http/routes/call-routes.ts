@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/verify-access-token.js';
-import type { GraphVersion } from '../../domain/call-document.js';
+import type { CallDocument, GraphVersion } from '../../domain/call-document.js';
+import { projectCallState } from '../../domain/call-machine.js';
 import { projectCall } from '../../domain/call-projection.js';
 import {
   CreateCallRequestSchema,
@@ -26,8 +27,10 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 export const callRoutes: FastifyPluginAsync<CallRoutesOptions> = async (app, opts) => {
   const { version, collection, calls } = opts;
   const context = (request: FastifyRequest) => `${baseUrlOf(request)}/${version}/$metadata#app/calls/$entity`;
-  const present = (request: FastifyRequest, resource: Parameters<typeof projectCall>[0]) => ({
+  // v1.0 has no `ringing`: its clients see establishing.
+  const present = (request: FastifyRequest, resource: CallDocument['resource']) => ({
     ...projectCall(resource, version),
+    state: projectCallState(resource.state, version),
     '@odata.context': context(request),
   });
 

@@ -1,0 +1,169 @@
+import type { CallRecord } from '../domain/call-document.js';
+import type { Clock } from '../domain/clock.js';
+import { isDomainError, type DomainError } from '../domain/effects.js';
+import type { IdGenerator } from '../domain/ids.js';
+import { ConflictError, type Store, type TimerInput } from '../storage/store.js';
+import type { CallCommandType } from '../domain/call-transitions.js';
+import { CallDraft, type TimerPayload } from './call-draft.js';
+import type { CallRuntime } from './call-runtime.js';
+import { runFarEndStep } from './far-end.js';
+import { botJoinsMeeting } from './meeting-join.js';
+import { notificationItems, outboxRows, type DeliveryProfile } from './notification-rows.js';
+import type { WorldHolder } from './world-holder.js';
+
+export interface CommitInfo {
+  callId: string;
+  /** Outbox rows the commit added. */
+  rows: number;
+  /** Timers the commit armed. */
+  timers: number;
+}
+
+export interface CallLifecycleOptions {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  world: WorldHolder;
+  /** How notifications are grouped into POSTs. Default 'ordered'. */
+  profile?: DeliveryProfile;
+  /** Called after every commit (kick the dispatcher and the timer runner). */
+  onCommit?: (info: CommitInfo) => void;
+  /** Attempts of one update when other writers keep winning. Default 5. */
+  maxAttempts?: number;
+}
+
+/**
+ * The one path that changes calls: load -> run transitions on a CallDraft -> save the call,
+ * its outbox rows and timers in ONE store.apply. Updates of one call run one at a time in this
+ * process; a ConflictError (another writer saved first) reloads and runs the update again.
+ */
+export class CallLifecycle {
+  readonly #o: CallLifecycleOptions;
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(options: CallLifecycleOptions) {
+    this.#o = options;
+  }
+
+  get store(): Store {
+    return this.#o.store;
+  }
+
+  get world(): WorldHolder {
+    return this.#o.world;
+  }
+
+  /** Inserts a new call: `build` runs its first transitions on a draft of `record`. */
+  async create(
+    record: CallRecord,
+    runtime: CallRuntime,
+    build: (draft: CallDraft) => void,
+  ): Promise<CallRecord> {
+    return this.#serialize(record.id, async () => {
+      const draft = new CallDraft({ record, runtime, now: this.#o.clock.now(), ids: this.#o.ids });
+      build(draft);
+      return this.#commit(draft, true);
+    });
+  }
+
+  /**
+   * Runs `change` on the call and saves the result. Returns undefined for an unknown call.
+   * `change` throws to refuse (nothing is saved); it may call `draft.discard()` to save nothing.
+   */
+  async update<T>(
+    callId: string,
+    change: (draft: CallDraft) => T,
+  ): Promise<{ value: T; record: CallRecord } | undefined> {
+    return this.#serialize(callId, async () => {
+      const max = this.#o.maxAttempts ?? 5;
+      for (let attempt = 1; ; attempt++) {
+        const record = await this.#o.store.getCall(callId);
+        if (!record) return undefined;
+        const draft = new CallDraft({ record, now: this.#o.clock.now(), ids: this.#o.ids });
+        const value = change(draft);
+        if (draft.discarded) return { value, record };
+        try {
+          return { value, record: await this.#commit(draft, false) };
+        } catch (error) {
+          if (!(error instanceof ConflictError) || attempt >= max) throw error;
+        }
+      }
+    });
+  }
+
+  /** A due timer row: feeds its command back through the same path. Stale rows are dropped. */
+  async handleTimer(timer: TimerInput): Promise<void> {
+    const payload = parsePayload(timer.payload);
+    const found = await this.update(timer.callId, (draft) => {
+      const armed = draft.runtime.timers[timer.kind];
+      if (armed !== undefined && armed !== timer.dueAt) return draft.discard(); // re-armed meanwhile
+      draft.cancel(timer.kind);
+      if (armed === undefined || !payload || !draft.live) return;
+      const refused = this.#fire(draft, timer.kind, payload);
+      if (refused) draft.note('refused', { timer: timer.kind, message: refused.error.message });
+    });
+    if (!found) await this.#o.store.apply({ cancelTimers: [timer.id], now: this.#o.clock.now() });
+  }
+
+  #fire(draft: CallDraft, kind: string, payload: TimerPayload): DomainError | undefined {
+    const world = this.#o.world.index;
+    switch (payload.type) {
+      case 'call': {
+        const r = draft.call({ type: kind as CallCommandType } as Parameters<CallDraft['call']>[0]);
+        return isDomainError(r) ? r : undefined;
+      }
+      case 'farEnd':
+        return runFarEndStep(draft, payload.participantId, payload.step, { followPolicy: world });
+      case 'meetingJoin':
+        return botJoinsMeeting(draft, world);
+    }
+  }
+
+  async #commit(draft: CallDraft, creating: boolean): Promise<CallRecord> {
+    const { record, notifications } = draft.finish();
+    const items = notificationItems(record.doc, notifications);
+    const { rows, held } = outboxRows({
+      doc: record.doc,
+      items,
+      held: draft.runtime.heldNotifications,
+      profile: this.#o.profile ?? 'ordered',
+      creating,
+      ids: this.#o.ids,
+      now: draft.now,
+    });
+    record.doc.extra.heldNotifications = held;
+    if (creating) record.revision = draft.original.revision;
+    await this.#o.store.apply({
+      calls: [{ record, expectedRevision: creating ? null : draft.original.revision }],
+      outbox: rows,
+      timers: draft.timers,
+      cancelTimers: draft.cancels,
+      now: draft.now,
+    });
+    this.#o.onCommit?.({ callId: record.id, rows: rows.length, timers: draft.timers.length });
+    return record;
+  }
+
+  async #serialize<T>(callId: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(callId) ?? Promise.resolve();
+    const next = previous.then(run, run);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#queues.set(callId, tail);
+    void tail.then(() => {
+      if (this.#queues.get(callId) === tail) this.#queues.delete(callId);
+    });
+    return next;
+  }
+}
+
+function parsePayload(text: string): TimerPayload | undefined {
+  try {
+    const value = JSON.parse(text) as TimerPayload;
+    return typeof value === 'object' && value !== null && typeof value.type === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
