@@ -2,7 +2,11 @@ import type Database from 'better-sqlite3';
 
 /**
  * Group commit: work items queued in the same event-loop turn are flushed together on
- * setImmediate inside ONE transaction (one fsync with synchronous=FULL). Each item runs inside
+ * setImmediate inside ONE transaction. With a `sync` function (durable file databases), the
+ * transaction commits without waiting for the disk and the items resolve only after a `sync`
+ * that started after their COMMIT has finished: the fsync runs on libuv's thread pool, so the
+ * event loop keeps serving requests, and every batch committed meanwhile shares the next
+ * fsync. Without `sync`, items resolve at COMMIT. Each item runs inside
  * its own SAVEPOINT, so an item that throws is rolled back alone and only its promise rejects;
  * every other item resolves once the COMMIT has succeeded. If BEGIN or COMMIT itself fails, the
  * whole batch is rolled back and every item still waiting rejects with that error.
@@ -11,6 +15,8 @@ export interface GroupCommitOptions<T> {
   db: Database.Database;
   /** Runs one item's writes; throwing rolls back that item only. */
   run: (item: T) => void;
+  /** Makes everything committed so far durable (fsync of the WAL), off the event loop. */
+  sync?: () => Promise<void>;
 }
 
 export interface GroupCommitStats {
@@ -32,10 +38,43 @@ export class GroupCommit<T> {
   #queue: Waiting<T>[] = [];
   #scheduled: NodeJS.Immediate | null = null;
   readonly #stats: GroupCommitStats = { batches: 0, items: 0 };
+  readonly #sync: (() => Promise<void>) | undefined;
+  /** Committed, waiting for the next sync to start. */
+  #awaitingSync: Array<Pick<Waiting<T>, 'resolve' | 'reject'>> = [];
+  #syncing: Promise<void> | null = null;
 
   constructor(opts: GroupCommitOptions<T>) {
     this.#db = opts.db;
     this.#run = opts.run;
+    this.#sync = opts.sync;
+  }
+
+  /** Resolves once everything committed before this call is durable. */
+  durable(): Promise<void> {
+    if (!this.#sync) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.#awaitingSync.push({ resolve, reject });
+      this.#startSync();
+    });
+  }
+
+  /** Resolves when no sync is running or waiting (close() calls it before closing). */
+  async drain(): Promise<void> {
+    while (this.#syncing) await this.#syncing;
+  }
+
+  #startSync(): void {
+    if (this.#syncing || this.#awaitingSync.length === 0 || !this.#sync) return;
+    const group = this.#awaitingSync;
+    this.#awaitingSync = [];
+    this.#syncing = this.#sync().then(
+      () => group.forEach((w) => w.resolve()),
+      (err: unknown) => group.forEach((w) => w.reject(err)),
+    );
+    void this.#syncing.finally(() => {
+      this.#syncing = null;
+      this.#startSync();
+    });
   }
 
   /** Queues an item; the promise settles after the batch holding it commits. */
@@ -103,6 +142,11 @@ export class GroupCommit<T> {
       for (const w of batch.slice(next)) w.reject(err);
       return;
     }
-    for (const w of committed) w.resolve();
+    if (!this.#sync) {
+      for (const w of committed) w.resolve();
+      return;
+    }
+    this.#awaitingSync.push(...committed);
+    this.#startSync();
   }
 }
