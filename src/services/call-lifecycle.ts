@@ -73,13 +73,17 @@ export class CallLifecycle {
   async update<T>(
     callId: string,
     change: (draft: CallDraft) => T,
+    opts: { at?: number } = {},
   ): Promise<{ value: T; record: CallRecord } | undefined> {
     return this.#serialize(callId, async () => {
       const max = this.#o.maxAttempts ?? 5;
       for (let attempt = 1; ; attempt++) {
         const record = await this.#o.store.getCall(callId);
         if (!record) return undefined;
-        const draft = new CallDraft({ record, now: this.#o.clock.now(), ids: this.#o.ids });
+        // A timer runs at its due time (never before the call's last change), even when a manual
+        // clock jumped past it: a chain of timers then plays out as if the time had passed.
+        const now = opts.at === undefined ? this.#o.clock.now() : Math.max(opts.at, record.updatedAt);
+        const draft = new CallDraft({ record, now, ids: this.#o.ids });
         const value = change(draft);
         if (draft.discarded) return { value, record };
         try {
@@ -94,14 +98,18 @@ export class CallLifecycle {
   /** A due timer row: feeds its command back through the same path. Stale rows are dropped. */
   async handleTimer(timer: TimerInput): Promise<void> {
     const payload = parsePayload(timer.payload);
-    const found = await this.update(timer.callId, (draft) => {
-      const armed = draft.runtime.timers[timer.kind];
-      if (armed !== undefined && armed !== timer.dueAt) return draft.discard(); // re-armed meanwhile
-      draft.cancel(timer.kind);
-      if (armed === undefined || !payload || !draft.live) return;
-      const refused = this.#fire(draft, timer.kind, payload);
-      if (refused) draft.note('refused', { timer: timer.kind, message: refused.error.message });
-    });
+    const found = await this.update(
+      timer.callId,
+      (draft) => {
+        const armed = draft.runtime.timers[timer.kind];
+        if (armed !== undefined && armed !== timer.dueAt) return draft.discard(); // re-armed meanwhile
+        draft.cancel(timer.kind);
+        if (armed === undefined || !payload || !draft.live) return;
+        const refused = this.#fire(draft, timer.kind, payload);
+        if (refused) draft.note('refused', { timer: timer.kind, message: refused.error.message });
+      },
+      { at: Math.min(timer.dueAt, this.#o.clock.now()) },
+    );
     if (!found) await this.#o.store.apply({ cancelTimers: [timer.id], now: this.#o.clock.now() });
   }
 

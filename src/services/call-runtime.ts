@@ -64,9 +64,15 @@ export function readRuntime(doc: CallDocument): CallRuntime {
   });
 }
 
-/** Participants in the roster (in the call or in the lobby), in the order they were added. */
+/**
+ * Participants in the roster (in the call or in the lobby): people in the order they came,
+ * then the bot (as in the Create call example's roster).
+ */
 export function rosterOf(runtime: CallRuntime): ParticipantEntry[] {
-  return runtime.participants.filter((p) => p.machine.state === 'inCall' || p.machine.state === 'inLobby');
+  const present = runtime.participants.filter(
+    (p) => p.machine.state === 'inCall' || p.machine.state === 'inLobby',
+  );
+  return [...present.filter((p) => p.role !== 'bot'), ...present.filter((p) => p.role === 'bot')];
 }
 
 /**
