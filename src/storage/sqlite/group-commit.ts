@@ -63,6 +63,15 @@ export class GroupCommit<T> {
     while (this.#syncing) await this.#syncing;
   }
 
+  readonly #statements = new Map<string, Database.Statement>();
+
+  /** Runs a statement prepared once: savepoints run for every item of every batch. */
+  #sql(sql: string): void {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    statement.run();
+  }
+
   #startSync(): void {
     if (this.#syncing || this.#awaitingSync.length === 0 || !this.#sync) return;
     const group = this.#awaitingSync;
@@ -114,7 +123,7 @@ export class GroupCommit<T> {
     try {
       for (; next < batch.length; next++) {
         const w = batch[next] as Waiting<T>;
-        this.#db.exec('SAVEPOINT change_set');
+        this.#sql('SAVEPOINT change_set');
         let failure: { err: unknown } | null = null;
         try {
           this.#run(w.item);
@@ -122,11 +131,11 @@ export class GroupCommit<T> {
           failure = { err };
         }
         if (failure) {
-          this.#db.exec('ROLLBACK TO change_set');
-          this.#db.exec('RELEASE change_set');
+          this.#sql('ROLLBACK TO change_set');
+          this.#sql('RELEASE change_set');
           w.reject(failure.err);
         } else {
-          this.#db.exec('RELEASE change_set');
+          this.#sql('RELEASE change_set');
           committed.push(w);
         }
       }
