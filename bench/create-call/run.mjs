@@ -7,6 +7,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { load } from './load.mjs';
+import { defaultWorld } from '../../dist/src/world/default-world.js';
 
 const { values } = parseArgs({
   options: { duration: { type: 'string', default: '10000' }, connections: { type: 'string', default: '32' } },
@@ -16,21 +17,22 @@ const connections = Number(values.connections);
 
 const APP = '2891555a-92ff-42e6-80fa-6e1300c6b5c6';
 const TENANT = 'aa67bd4c-8475-432d-bd41-39f255720e0a';
-const body = JSON.stringify({
-  '@odata.type': '#microsoft.graph.call',
-  callbackUri: 'https://bot.contoso.com/callback',
-  targets: [
-    {
-      '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-      identity: {
-        '@odata.type': '#microsoft.graph.identitySet',
-        user: { id: '112f7296-5fa4-42ca-bae8-6a692b15d4b8', displayName: 'John' },
+const makeBody = (callbackUri) =>
+  JSON.stringify({
+    '@odata.type': '#microsoft.graph.call',
+    callbackUri,
+    targets: [
+      {
+        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+        identity: {
+          '@odata.type': '#microsoft.graph.identitySet',
+          user: { id: '112f7296-5fa4-42ca-bae8-6a692b15d4b8', displayName: 'John' },
+        },
       },
-    },
-  ],
-  requestedModalities: ['audio'],
-  mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
-});
+    ],
+    requestedModalities: ['audio'],
+    mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig' },
+  });
 
 function start(cmd, args, pattern) {
   const child = spawn(process.execPath, [cmd, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -53,9 +55,18 @@ const stop = (child) =>
 
 const data = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
 try {
+  // The bot: a local receiver that accepts every notification. Callees never answer during the
+  // run (ring timeout 60 s), so each call costs Switchboard its create plus its notifications.
+  const bot = await start('bench/create-call/sink.mjs', [], /sink ready at (\S+)/);
+  const world = defaultWorld();
+  world.defaultPolicy = { action: 'noAnswer' };
+  world.users = world.users.map(({ policy: _policy, ...user }) => user);
+  const worldFile = join(data, 'world.json');
+  writeFileSync(worldFile, JSON.stringify(world));
+  const body = makeBody(`${bot.url}/callback`);
   const sb = await start(
     'bin/switchboard.js',
-    ['start', '--port', '0', '--data', data, '--log-level', 'warn'],
+    ['start', '--port', '0', '--data', join(data, 'db'), '--world', worldFile, '--log-level', 'warn'],
     /Switchboard ready at (\S+)/,
   );
   const tokenRes = await fetch(`${sb.url}/${TENANT}/oauth2/v2.0/token`, {
@@ -84,6 +95,7 @@ try {
   const baseline = await load({ ...opts, url: bare.url, durationMs });
   await stop(sb.child);
   await stop(bare.child);
+  await stop(bot.child);
 
   const fmt = (r) =>
     `${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.requests} requests, ${r.errors} errors, ${r.unexpected} non-201`;

@@ -6,7 +6,7 @@ import type { Clock, ManualClock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import { CallLifecycle, type CommitInfo } from '../services/call-lifecycle.js';
 import { CallService } from '../services/call-service.js';
-import type { CallbackPolicy } from '../services/callback-policy.js';
+import type { CallbackPolicy } from '../domain/create-call/callback-policy.js';
 import { ControlService } from '../services/control-service.js';
 import type { DeliveryProfile } from '../services/notification-rows.js';
 import { TimerRunner } from '../services/timer-runner.js';

@@ -5,6 +5,7 @@ import { startOutgoingCall } from '../domain/call-machine.js';
 import type { Clock } from '../domain/clock.js';
 import { buildCall } from '../domain/create-call/build-call.js';
 import type { CreateCallRequest } from '../domain/create-call/create-call-request.js';
+import type { CallbackPolicy } from '../domain/create-call/callback-policy.js';
 import { planCreateCall } from '../domain/create-call/plan-create-call.js';
 import { isDomainError } from '../domain/effects.js';
 import { GraphError, graphErrors } from '../domain/graph-error.js';
@@ -12,7 +13,6 @@ import type { IdGenerator } from '../domain/ids.js';
 import { createParticipant } from '../domain/participant-machine.js';
 import type { CallLifecycle } from './call-lifecycle.js';
 import type { CallRuntime } from './call-runtime.js';
-import { callbackCheckUri, type CallbackPolicy } from './callback-policy.js';
 import { startFarEnd } from './far-end.js';
 import { MEETING_JOIN_DELAY_MS, MEETING_JOIN_TIMER } from './meeting-join.js';
 import { botInfo, botStreams } from './participant-info.js';
@@ -44,11 +44,13 @@ export class CallService {
     const app = world.app(principal.appId);
     if (!app) throw graphErrors.unauthenticated(`Unknown application ${principal.appId}.`);
 
-    const checked = {
-      ...request,
-      callbackUri: callbackCheckUri(request.callbackUri, this.#o.callbacks ?? 'loopback'),
-    };
-    const plan = planCreateCall({ request: checked, tokenTenantId: principal.tenantId, version, world });
+    const plan = planCreateCall({
+      request,
+      tokenTenantId: principal.tenantId,
+      version,
+      world,
+      callbacks: this.#o.callbacks ?? 'loopback',
+    });
     if (plan instanceof GraphError) throw plan;
 
     const denied = checkCreateCallPermissions({

@@ -28,7 +28,7 @@ describe('e2e: peer-to-peer and PSTN calls notify a real bot (system clock)', ()
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ clock: 'system' });
     bot = await BotReceiver.start({
       switchboardUrl: server.url,
       appId: S.callingBotAppId,

@@ -14,7 +14,18 @@ describe('official SDKs against a listening Switchboard over --https', () => {
   const data = mkdtempSync(join(tmpdir(), 'switchboard-sdk-'));
   let server: SwitchboardProcess;
   before(async () => {
-    server = await spawnSwitchboard(['--port', '0', '--data', data, '--https', '--log-level', 'warn']);
+    // A manual clock: each call stays as created while the test reads it back.
+    server = await spawnSwitchboard([
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--https',
+      '--clock',
+      'manual',
+      '--log-level',
+      'warn',
+    ]);
   });
   after(async () => {
     await server.stop();

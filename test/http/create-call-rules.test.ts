@@ -246,6 +246,14 @@ describe('create call: request rules', () => {
     assert.equal(res.status, 201);
   });
 
+  it('a plain-http callbackUri on a loopback host is accepted (a bot on this machine)', async () => {
+    for (const uri of ['http://127.0.0.1:3978/api/calls', 'http://localhost/cb', 'http://[::1]:8080/cb']) {
+      const res = await server.graph('POST', CALLS, { body: p2pBody({ callbackUri: uri }) });
+      assert.equal(res.status, 201, uri);
+      assert.equal((res.body as { callbackUri: string }).callbackUri, uri);
+    }
+  });
+
   it('app-hosted media with a blob is accepted', async () => {
     const res = await server.graph('POST', CALLS, { body: p2pBody({ mediaConfig: appMedia }) });
     assert.equal(res.status, 201);

@@ -16,7 +16,10 @@ export interface TestServer extends RunningServer {
   ): Promise<{ status: number; headers: Headers; body: unknown }>;
 }
 
-/** Starts Switchboard in this process on a free port, plain http, in-memory by default. */
+/**
+ * Starts Switchboard in this process on a free port, plain http, in-memory and with a manual
+ * clock by default: nothing happens after a create unless a test advances the clock.
+ */
 export async function startTestServer(overrides: Partial<StartOptions> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const server = await startServer({
@@ -27,6 +30,7 @@ export async function startTestServer(overrides: Partial<StartOptions> = {}): Pr
     logLevel: 'silent',
     https: false,
     auth: 'strict',
+    clock: 'manual',
     ...overrides,
   });
   const app = server.world.apps[0]!;

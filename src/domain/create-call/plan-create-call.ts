@@ -1,6 +1,7 @@
 import type { Meeting } from '../../world/world-schema.js';
 import type { WorldIndex } from '../../world/world-index.js';
 import type { CallScenario } from '../call-document.js';
+import { acceptsCallbackUri, type CallbackPolicy } from './callback-policy.js';
 import { type GraphError, graphErrors } from '../graph-error.js';
 import type { CreateCallRequest, IdentitySetInput } from './create-call-request.js';
 
@@ -22,6 +23,8 @@ export interface PlanInput {
   tokenTenantId: string;
   version: 'v1.0' | 'beta';
   world: WorldIndex;
+  /** Which plain-http callbackUris are accepted besides https ones. */
+  callbacks: CallbackPolicy;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,7 +39,7 @@ const APP_HOSTED = '#microsoft.graph.appHostedMediaConfig';
 export function planCreateCall(input: PlanInput): CreateCallPlan | GraphError {
   const { request, version, world } = input;
 
-  if (!isHttpsUrl(request.callbackUri)) {
+  if (!acceptsCallbackUri(request.callbackUri, input.callbacks)) {
     return graphErrors.badRequest('callbackUri must be an absolute https URL.', 'callbackUri');
   }
   const mediaType = request.mediaConfig['@odata.type'];
@@ -128,14 +131,6 @@ export function planCreateCall(input: PlanInput): CreateCallPlan | GraphError {
     );
   }
   return { ...base, scenario: targets.length === 1 ? 'peerToPeer' : 'group' };
-}
-
-function isHttpsUrl(value: string): boolean {
-  try {
-    return new URL(value).protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /**
