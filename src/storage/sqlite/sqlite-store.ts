@@ -115,7 +115,7 @@ export class SqliteStore implements Store {
        WHERE o.status = 'pending' AND o.run_at <= @now
          AND (o.locked_by IS NULL OR o.locked_at <= @now - @staleLockMs)
          AND o.seq = (SELECT MIN(p.seq) FROM outbox p WHERE p.call_id = o.call_id AND p.status = 'pending')
-       ORDER BY o.run_at, o.created_at, o.rowid
+       ORDER BY o.run_at, o.rowid -- the (status, run_at) index order: no sort, LIMIT stops early
        LIMIT @limit`,
     ).pluck();
     const lock = this.#stmt(
@@ -129,6 +129,16 @@ export class SqliteStore implements Store {
         );
       })
       .immediate();
+  }
+
+  async releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number> {
+    this.#open();
+    const r = this.#stmt(
+      `UPDATE outbox SET locked_by = NULL, locked_at = NULL
+       WHERE locked_by IS NOT NULL AND locked_by <> @exceptOwner`,
+    ).run({ exceptOwner: opts.exceptOwner });
+    await this.#group.durable();
+    return r.changes;
   }
 
   async completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void> {
