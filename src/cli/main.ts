@@ -39,6 +39,13 @@ function parsePort(value: string): number {
   return n;
 }
 
+function parseRetryBaseMs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('must be a positive integer (milliseconds).');
+  return n;
+}
+
 /** Parses argv (without node and script) once and runs the command. Returns the exit code. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let exitCode = 0;
@@ -93,6 +100,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       'accept any http callbackUri (default: http only on 127.0.0.1, localhost, ::1)',
       false,
     )
+    .option(
+      '--retry-base-ms <n>',
+      'delay before the first retry of a notification, doubled per attempt (max 60 s)',
+      parseRetryBaseMs,
+      1000,
+    )
     .allowExcessArguments(false)
     .action(async (raw: Record<string, unknown>) => {
       const options: StartOptions = {
@@ -110,6 +123,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         deliveryProfile: raw.deliveryProfile as StartOptions['deliveryProfile'],
         clock: raw.clock as StartOptions['clock'],
         allowInsecureCallbacks: raw.allowInsecureCallbacks as boolean,
+        retryBaseMs: raw.retryBaseMs as number,
       };
       if ((options.certFile || options.keyFile) && !options.https) {
         throw new UsageError('--cert and --key need --https.');

@@ -22,6 +22,11 @@ export interface StartOptions {
   clock?: 'system' | 'manual';
   /** Accept any http callbackUri (default: http only on loopback hosts). */
   allowInsecureCallbacks?: boolean;
+  /**
+   * The outbox backoff's baseMs: the delay after a notification's first failed attempt, doubled
+   * after each further one (capped at 60 s, or at this value when larger). Default 1000.
+   */
+  retryBaseMs?: number;
 }
 
 export const DEFAULT_PORT = 7410;

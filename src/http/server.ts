@@ -6,6 +6,7 @@ import { loadOrCreateTlsCertificate } from '../auth/tls.js';
 import { callbackIssuerUrl, type StartOptions } from '../cli/start-options.js';
 import { ManualClock, systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdGenerator } from '../domain/ids.js';
+import { DEFAULT_BACKOFF } from '../outbox/backoff.js';
 import { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { WorldHolder } from '../services/world-holder.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
@@ -90,11 +91,16 @@ export async function startServer(
           ...(typeof chain === 'string' ? { callChainId: chain } : {}),
         };
       },
+      backoff: retryBackoff(options.retryBaseMs),
       onEvent: (event) => {
         if (event.type === 'error') logger.error({ err: event.error, during: event.during }, 'outbox error');
         else logger.debug({ outbox: event.type, row: event.row.id, call: event.row.callId }, 'notification');
       },
     });
+    // This process owns the data directory: rows still locked were claimed by an earlier run that
+    // died mid-delivery. Free them now instead of after staleLockMs (their bot may see them twice).
+    const released = await store.releaseOutboxLocks({ exceptOwner: outbox.owner });
+    if (released > 0) logger.info({ released }, 'outbox rows of a previous run released');
     await app.listen({ host: options.host, port: options.port });
     dispatcher = outbox;
     outbox.start();
@@ -117,4 +123,9 @@ export async function startServer(
     await store.close();
     throw error;
   }
+}
+
+/** `--retry-base-ms` as the dispatcher's backoff: the cap stays 60 s unless the base is larger. */
+function retryBackoff(baseMs = DEFAULT_BACKOFF.baseMs): { baseMs: number; maxMs: number } {
+  return { baseMs, maxMs: Math.max(DEFAULT_BACKOFF.maxMs, baseMs) };
 }

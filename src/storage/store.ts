@@ -95,6 +95,15 @@ export interface Store {
    * order is kept. Sets lockedBy/lockedAt and returns them.
    */
   claimOutbox(opts: { now: number; owner: string; limit: number; staleLockMs: number }): Promise<OutboxRow[]>;
+  /**
+   * Clears the lock of every row locked by an owner other than `exceptOwner`, at once, whatever
+   * the lock's age, and returns how many rows it freed. A process that owns its data directory
+   * calls it at start-up, before its first claim: the other owners are earlier runs that died
+   * mid-delivery, and their rows need not wait `staleLockMs`. Attempts, runAt and status are
+   * kept, so a freed row is claimable as soon as it is due (its interrupted POST may have reached
+   * the bot: delivery is at least once). Never call it while another live owner shares the store.
+   */
+  releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number>;
   /** Records an attempt and marks the row delivered. */
   completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void>;
   /** Records an attempt; reschedules the row (runAt = nextRunAt) or, if nextRunAt is null, marks it failed. */

@@ -4,6 +4,7 @@ import { registerCallCases } from './contract/calls.js';
 import { registerApplyCases } from './contract/apply.js';
 import { registerOutboxCases } from './contract/outbox.js';
 import { registerClaimCases } from './contract/claim.js';
+import { registerReleaseLockCases } from './contract/release-locks.js';
 import { registerTimerMetaResetCases } from './contract/timers-meta-reset.js';
 
 /**
@@ -31,6 +32,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     registerApplyCases(store);
     registerOutboxCases(store);
     registerClaimCases(store);
+    registerReleaseLockCases(store);
     registerTimerMetaResetCases(store);
   });
 }
