@@ -121,6 +121,14 @@ describe('calls: GET, DELETE, versions and aliases', () => {
     }
   });
 
+  it('authentication comes before body checks: no token and a bad body is 401', async () => {
+    for (const body of ['{"callbackUri":', { colour: 'blue' }]) {
+      const res = await server.graph('POST', '/beta/communications/calls', { body, token: null });
+      assert.equal(res.status, 401);
+      assert.equal((res.body as { error: { code: string } }).error.code, 'InvalidAuthenticationToken');
+    }
+  });
+
   it('an app with no permissions is refused with 7504', async () => {
     const token = await server.token({ appId: X.noPermissionsAppId });
     const res = await server.graph('POST', '/beta/communications/calls', { body: p2pBody(), token });

@@ -34,7 +34,9 @@ export const callRoutes: FastifyPluginAsync<CallRoutesOptions> = async (app, opt
     '@odata.context': context(request),
   });
 
-  app.addHook('preHandler', async (request) => {
+  // Authentication comes first, as on Graph: a request without a valid token gets 401 whatever
+  // its body holds.
+  app.addHook('onRequest', async (request) => {
     request.principal = await opts.authenticate(request);
   });
 
