@@ -130,6 +130,16 @@ export class CallService {
     });
     if (!done) throw graphErrors.callNotFound(input.id);
   }
+
+  /** POST keepAlive: the call stays up for another 45 minutes; 404 8522 once it has ended. */
+  async keepAlive(input: { principal: Principal; id: string }): Promise<void> {
+    await this.get(input);
+    const done = await this.#o.lifecycle.update(input.id, (draft) => {
+      const result = draft.call({ type: 'keepAlive' });
+      if (isDomainError(result)) throw result.error;
+    });
+    if (!done) throw graphErrors.callNotFound(input.id);
+  }
 }
 
 function isGone(record: CallRecord): boolean {

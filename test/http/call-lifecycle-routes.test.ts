@@ -157,3 +157,50 @@ describe('calls: GET, DELETE, versions and aliases', () => {
     assert.deepEqual(world.body, server.world);
   });
 });
+
+describe('calls: keepAlive', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  const MINUTE = 60_000;
+  // Tokens live an hour of the (manual) clock: ask for a fresh one after every jump.
+  const advance = async (ms: number) => {
+    await server.graph('POST', '/_switchboard/clock/advance', { body: { ms }, token: null });
+    await server.token({ fresh: true });
+  };
+
+  it('keeps an answered call up past 45 minutes; without it the call ends; then 404 8522', async () => {
+    const created = (await server.graph('POST', '/v1.0/communications/calls', { body: p2pBody() }))
+      .body as Call;
+    const keep = `/v1.0/communications/calls/${created.id}/keepAlive`;
+    await advance(5_000);
+    assert.equal(
+      ((await server.graph('GET', `/v1.0/communications/calls/${created.id}`)).body as Call).state,
+      'established',
+    );
+
+    await advance(40 * MINUTE);
+    const first = await server.graph('POST', keep);
+    assert.equal(first.status, 200);
+    assert.equal(first.body, undefined);
+    await advance(40 * MINUTE);
+    const alive = await server.graph('GET', `/v1.0/communications/calls/${created.id}`);
+    assert.equal(alive.status, 200, 'alive 80 minutes after creation thanks to keepAlive');
+
+    await advance(46 * MINUTE);
+    const gone = await server.graph('GET', `/v1.0/communications/calls/${created.id}`);
+    assert.equal(gone.status, 404);
+    const late = await server.graph('POST', keep);
+    assert.equal(late.status, 404);
+    assert.equal((late.body as { error: { code: string } }).error.code, '8522');
+  });
+
+  it('keepAlive on an unknown call is 404 8522', async () => {
+    const res = await server.graph('POST', '/beta/app/calls/2e1a0b00-2db4-4022-9570-243709c565ab/keepAlive');
+    assert.equal(res.status, 404);
+    assert.equal((res.body as { error: { code: string } }).error.code, '8522');
+  });
+});

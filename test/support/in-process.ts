@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from '../../src/http/server.js';
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** Gets an app token from the server's own token endpoint. */
-  token(opts?: { appId?: string; secret?: string; tenantId?: string }): Promise<string>;
+  token(opts?: { appId?: string; secret?: string; tenantId?: string; fresh?: boolean }): Promise<string>;
   /** fetch() against the server with an app token (default app) unless `token: null`. */
   graph(
     method: string,
@@ -42,7 +42,7 @@ export async function startTestServer(overrides: Partial<StartOptions> = {}): Pr
     const tenantId = opts.tenantId ?? found?.tenantId ?? app.tenantId;
     const key = `${appId}|${secret}|${tenantId}`;
     const cached = tokens.get(key);
-    if (cached) return cached;
+    if (cached && !opts.fresh) return cached;
     const res = await fetch(`${server.url}/${tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -64,6 +64,16 @@ export const callRoutes: FastifyPluginAsync<CallRoutesOptions> = async (app, opt
     },
   );
 
+  // keepAlive: 200 with an empty body (Graph's docs and real responses; its OpenAPI says 204).
+  app.post<{ Params: { id: string } }>(
+    '/:id/keepAlive',
+    { schema: { params: IdParams, response: { 200: Type.Null(), ...graphErrorResponses } } },
+    async (request, reply) => {
+      await calls.keepAlive({ principal: request.principal!, id: request.params.id });
+      return reply.code(200).send();
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     '/:id',
     { schema: { params: IdParams, response: { 204: Type.Null(), ...graphErrorResponses } } },
