@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     return r.changes;
   }
 
+  /**
+   * Delivery bookkeeping does not wait for the WAL fsync: a result lost to a power cut only means
+   * the notification is sent again (at least once), and the dispatcher's slot is free at once.
+   */
   async completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void> {
     this.#open();
     this.#finishAttempt(id, attempt, () =>
@@ -150,7 +154,6 @@ export class SqliteStore implements Store {
          WHERE id = @id`,
       ).run({ id }),
     );
-    await this.#group.durable();
   }
 
   async failOutbox(id: string, attempt: DeliveryAttempt, nextRunAt: number | null): Promise<void> {
@@ -164,7 +167,6 @@ export class SqliteStore implements Store {
          WHERE id = @id`,
       ).run({ id, error: attempt.excerpt, nextRunAt }),
     );
-    await this.#group.durable();
   }
 
   async replayOutbox(id: string, now: number): Promise<boolean> {
