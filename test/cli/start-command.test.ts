@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { loadOrCreateTlsCertificate } from '../../src/auth/tls.js';
 import { DEFAULT_APP_SECRET } from '../../src/world/default-world.js';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
 import { runSwitchboard, spawnSwitchboard } from '../support/switchboard-process.js';
@@ -86,6 +88,37 @@ describe('switchboard start', () => {
       req.end();
     });
     assert.equal(status, 200);
+    assert.equal(await sb.stop(), 0);
+  });
+
+  it('serves TLS with the certificate and key given by --cert and --key', async () => {
+    const own = await loadOrCreateTlsCertificate({ dir: join(tmp, 'own-cert'), now: new Date() });
+    const keyFile = join(tmp, 'own-cert', 'tls', 'key.pem');
+    const data = join(tmp, 'tls-own');
+    const sb = await spawnSwitchboard([
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--https',
+      '--cert',
+      own.certPath,
+      '--key',
+      keyFile,
+      '--log-level',
+      'silent',
+    ]);
+    assert.equal(sb.fields.cert, own.certPath);
+    const served = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest(`${sb.url}/_switchboard/health`, { ca: own.cert }, (res) => {
+        res.resume();
+        const socket = res.socket as import('node:tls').TLSSocket;
+        resolve(socket.getPeerCertificate().fingerprint256);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(served, new X509Certificate(own.cert).fingerprint256);
     assert.equal(await sb.stop(), 0);
   });
 
