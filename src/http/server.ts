@@ -7,6 +7,7 @@ import { callbackIssuerUrl, type StartOptions } from '../cli/start-options.js';
 import { ManualClock, systemClock, type Clock } from '../domain/clock.js';
 import { randomIds, type IdGenerator } from '../domain/ids.js';
 import { DEFAULT_BACKOFF } from '../outbox/backoff.js';
+import { cachedCallLookup } from '../outbox/call-audience-cache.js';
 import { OutboxDispatcher } from '../outbox/dispatcher.js';
 import { WorldHolder } from '../services/world-holder.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
@@ -81,16 +82,7 @@ export async function startServer(
       clock,
       keys,
       issuer: callbackIssuerUrl(options.callbackIssuer),
-      lookupCall: async (callId) => {
-        const call = await store.getCall(callId);
-        if (!call) return undefined;
-        const chain = call.doc.resource.callChainId;
-        return {
-          appId: call.appId,
-          tenantId: call.tenantId,
-          ...(typeof chain === 'string' ? { callChainId: chain } : {}),
-        };
-      },
+      lookupCall: cachedCallLookup(store),
       backoff: retryBackoff(options.retryBaseMs),
       onEvent: (event) => {
         if (event.type === 'error') logger.error({ err: event.error, during: event.during }, 'outbox error');
