@@ -1,15 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { DEFAULT_APP_SECRET } from '../../src/world/default-world.js';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
+import { until } from '../support/poll.js';
+
+export { until };
 
 /**
  * Shared by the durability e2e tests: a door in front of the bot that decides, per request,
  * whether the bot is down (an error status), up (the request is forwarded to the real bot and
  * its answer returned) or answers too late (forwarded, the bot's answer withheld), a small
- * client for a spawned Switchboard, and polling with a deadline.
+ * client for a spawned Switchboard, and polling with a deadline (`until`, test/support/poll.ts).
  */
 
 /** What the door does with one notification POST. */
@@ -121,15 +123,6 @@ function forwardHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-/** A port nothing listens on right now (a spawned Switchboard keeps it across a restart). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** The notification row as the control API lists it. */
 export interface ListedRow {
   id: string;
@@ -212,27 +205,6 @@ export function switchboardClient(baseUrl: string): SwitchboardClient {
     close: () => agent.close(),
   };
   return client;
-}
-
-/**
- * Polls `probe` until it returns something other than undefined; rejects after `timeoutMs` with
- * `label` and the last value `describe` gives.
- */
-export async function until<T>(
-  label: string,
-  probe: () => Promise<T | undefined>,
-  opts: { timeoutMs?: number; describe?: () => Promise<unknown> } = {},
-): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      const seen = opts.describe ? JSON.stringify(await opts.describe(), null, 1) : '';
-      throw new Error(`timed out waiting for ${label} ${seen}`);
-    }
-    await sleep(15);
-  }
 }
 
 /** The rows of a call once `done(rows)` holds. */

@@ -6,11 +6,11 @@ import { after, describe, it } from 'node:test';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
 import { organizerMeetingBody, p2pBody } from '../http/call-requests.js';
 import { BotReceiver, describeItems } from '../support/bot-receiver.js';
+import { reusablePort } from '../support/ports.js';
 import { spawnSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
 import {
   BotDoor,
   DOWN_BODY,
-  freePort,
   rowsWhen,
   switchboardClient,
   until,
@@ -56,7 +56,8 @@ describe('e2e: SIGKILL with notifications pending, restart on the same --data', 
   });
 
   it('delivers every notification after the restart, in order, exactly once except the one in flight', async () => {
-    const port = String(await freePort());
+    // The restart listens on the same port: the bot's copy of the signing keys came from there.
+    const port = String(await reusablePort());
     const common = ['--port', port, '--data', data];
     const door = (opened.door = await BotDoor.start());
     const first = (opened.first = await spawnSwitchboard([
@@ -144,6 +145,9 @@ describe('e2e: SIGKILL with notifications pending, restart on the same --data', 
     assert.deepEqual(
       before[late]!.map((r) => [r.status, r.attempts]),
       before[late]!.map(() => ['pending', 0]),
+    );
+    await until('the door to hold the first notification of /late', async () =>
+      door.held().length > 0 ? true : undefined,
     );
     assert.deepEqual(door.held(), [lateHead]);
     await until('the bot took the held notification', async () =>

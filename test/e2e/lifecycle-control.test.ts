@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
 import { p2pBody } from '../http/call-requests.js';
 import { BotReceiver, describeItems } from '../support/bot-receiver.js';
 import { startTestServer, type TestServer } from '../support/in-process.js';
+import { until } from '../support/poll.js';
 
 type Call = { id: string; state: string };
 type Row = {
@@ -85,7 +85,11 @@ describe('e2e: the control API, callback issuer and callback URLs', () => {
   it('signs with the botframework issuer; notifications show status and attempts; a failed row is replayed', async () => {
     const call = await create(bot.url);
     await bot.waitFor(call.id, (items) => describeItems(items).includes('updated:establishing'));
-    const rows = (await control('GET', `/calls/${call.id}/notifications`)).body as { value: Row[] };
+    // The bot has the notification; Switchboard records its 202 a moment later.
+    const rows = await until('the first row recorded', async () => {
+      const list = (await control('GET', `/calls/${call.id}/notifications`)).body as { value: Row[] };
+      return list.value[0]?.status === 'pending' ? undefined : list;
+    });
     assert.equal(rows.value[0]!.status, 'delivered');
     assert.equal(rows.value[0]!.attempts, 1);
     assert.equal(rows.value[0]!.attemptLog[0]!.status, 202);
@@ -95,12 +99,10 @@ describe('e2e: the control API, callback issuer and callback URLs', () => {
 
     const refused = await create(strangerBot.url);
     await strangerBot.waitForRejections(1);
-    let failed: Row | undefined;
-    while (!failed) {
-      await sleep(10);
+    const failed = await until('the refused row to fail', async () => {
       const list = (await control('GET', `/calls/${refused.id}/notifications`)).body as { value: Row[] };
-      failed = list.value.find((r) => r.status === 'failed');
-    }
+      return list.value.find((r) => r.status === 'failed');
+    });
     assert.equal(failed.attemptLog[0]!.status, 401);
     const replayed = await control('POST', `/outbox/${failed.id}/replay`);
     assert.equal(replayed.status, 200);

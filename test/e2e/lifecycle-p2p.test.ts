@@ -6,6 +6,7 @@ import { instanceSource, p2pBody, phoneTarget, userTarget } from '../http/call-r
 import { BotReceiver, describeItems } from '../support/bot-receiver.js';
 import { validateGraphValue } from '../support/graph-schema.js';
 import { startTestServer, type TestServer } from '../support/in-process.js';
+import { until } from '../support/poll.js';
 
 type Call = { id: string; state: string };
 type Items = Record<string, unknown>[];
@@ -24,7 +25,7 @@ function assertAllValid(receiver: BotReceiver, version: 'v1.0' | 'beta', callId:
   }
 }
 
-describe('e2e: peer-to-peer and PSTN calls notify a real bot (system clock)', () => {
+describe('e2e: a peer-to-peer call notifies a real bot (system clock)', () => {
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
@@ -69,54 +70,14 @@ describe('e2e: peer-to-peer and PSTN calls notify a real bot (system clock)', ()
     assertAllValid(bot, 'beta', call.id);
   });
 
-  it('declined: deleted with 486', async () => {
-    const call = await create(p2pBody({ targets: [userTarget(X.decliningUserId, 'Declining User')] }));
-    const items = await bot.waitFor(call.id, last('deleted:terminated'));
-    assert.deepEqual(describeItems(items), ['updated:establishing', 'updated:ringing', 'deleted:terminated']);
-    assert.equal(resultOf(items[2]!).code, 486);
-    const got = await server.graph('GET', `/beta/communications/calls/${call.id}`);
-    assert.equal(got.status, 404);
-    assertAllValid(bot, 'beta', call.id);
-  });
-
-  it('unreachable: deleted with 480/10037 (v1.0 never hears of ringing)', async () => {
-    const call = await create(p2pBody({ targets: [userTarget(X.unreachableUserId, 'Gone')] }), 'v1.0');
-    const items = await bot.waitFor(call.id, last('deleted:terminated'));
-    assert.deepEqual(describeItems(items), ['updated:establishing', 'deleted:terminated']);
-    assert.deepEqual(resultOf(items[1]!), {
-      '@odata.type': '#microsoft.graph.resultInfo',
-      code: 480,
-      subcode: 10037,
-      message: 'No callee endpoints were found.',
-    });
-    assertAllValid(bot, 'v1.0', call.id);
-  });
-
-  it('PSTN: answered, then hung up by the phone (policy changed at run time)', async () => {
-    const put = await server.graph(
-      'PUT',
-      `/_switchboard/policies/phones/${encodeURIComponent(S.phoneNumber)}`,
-      {
-        token: null,
-        body: { action: 'answer', afterMs: 0, hangUpAfterMs: 200 },
-      },
-    );
-    assert.equal(put.status, 200);
-    const call = await create(p2pBody({ source: instanceSource(), targets: [phoneTarget()] }));
-    const items = await bot.waitFor(call.id, last('deleted:terminated'));
-    assert.deepEqual(describeItems(items), [
-      'updated:establishing',
-      'updated:ringing',
-      'updated:established',
-      'updated:terminating',
-      'deleted:terminated',
-    ]);
-    assert.deepEqual(resultOf(items[4]!).subcode, 540000);
-    assertAllValid(bot, 'beta', call.id);
-  });
-
   it('the bot hangs up: terminating, then terminated 200/5001', async () => {
-    const call = await create(p2pBody());
+    // A user who never answers by himself: the control API answers for him as soon as he rings.
+    const call = await create(p2pBody({ targets: [userTarget(X.absentUserId, 'Absent')] }));
+    await bot.waitFor(call.id, last('updated:ringing'));
+    const answer = await server.graph('POST', `/_switchboard/calls/${call.id}/far-end/answer`, {
+      token: null,
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
     await bot.waitFor(call.id, last('updated:established'));
     const del = await server.graph('DELETE', `/beta/communications/calls/${call.id}`);
     assert.equal(del.status, 204);
@@ -128,8 +89,12 @@ describe('e2e: peer-to-peer and PSTN calls notify a real bot (system clock)', ()
       subcode: 5001,
       message: 'The conversation has ended.',
     });
-    const log = await server.graph('GET', `/_switchboard/calls/${call.id}/notifications`, { token: null });
-    const rows = (log.body as { value: { seq: number; status: string; attempts: number }[] }).value;
+    // The bot has the last notification; Switchboard records its 202 a moment later.
+    const rows = await until('every row recorded as delivered', async () => {
+      const log = await server.graph('GET', `/_switchboard/calls/${call.id}/notifications`, { token: null });
+      const value = (log.body as { value: { seq: number; status: string; attempts: number }[] }).value;
+      return value.length === 5 && value.every((r) => r.status !== 'pending') ? value : undefined;
+    });
     assert.deepEqual(
       rows.map((r) => [r.seq, r.status, r.attempts]),
       [1, 2, 3, 4, 5].map((seq) => [seq, 'delivered', 1]),
@@ -144,7 +109,7 @@ describe('e2e: peer-to-peer and PSTN calls notify a real bot (system clock)', ()
   });
 });
 
-describe('e2e: --clock manual', () => {
+describe('e2e: peer-to-peer and PSTN outcomes on --clock manual', () => {
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
@@ -160,6 +125,13 @@ describe('e2e: --clock manual', () => {
     const res = await server.graph('POST', '/_switchboard/clock/advance', { token: null, body: { ms } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body as { mode: string; epochMs: number; timersRun: number };
+  };
+  const create = async (body: Record<string, unknown>, version = 'beta') => {
+    const res = await server.graph('POST', `/${version}/communications/calls`, {
+      body: { ...body, callbackUri: bot.url },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body as Call;
   };
 
   it('not answered: the call rings until the ring timeout, reached by advancing the clock', async () => {
@@ -190,6 +162,62 @@ describe('e2e: --clock manual', () => {
     assert.equal(resultOf(items[2]!).subcode, 10057);
     const timeline = (stored.body as { timeline: { event: string }[] }).timeline.map((e) => e.event);
     assert.deepEqual(timeline, ['created', 'farEndRinging']);
+    assertAllValid(bot, 'beta', call.id);
+  });
+
+  it('declined: deleted with 486', async () => {
+    const call = await create(p2pBody({ targets: [userTarget(X.decliningUserId, 'Declining User')] }));
+    await advance(FAR_END_DELAY_MS);
+    await advance(500);
+    const items = await bot.waitFor(call.id, last('deleted:terminated'));
+    assert.deepEqual(describeItems(items), ['updated:establishing', 'updated:ringing', 'deleted:terminated']);
+    assert.equal(resultOf(items[2]!).code, 486);
+    const got = await server.graph('GET', `/beta/communications/calls/${call.id}`);
+    assert.equal(got.status, 404);
+    assertAllValid(bot, 'beta', call.id);
+  });
+
+  it('unreachable: deleted with 480/10037 (v1.0 never hears of ringing)', async () => {
+    const call = await create(p2pBody({ targets: [userTarget(X.unreachableUserId, 'Gone')] }), 'v1.0');
+    await advance(FAR_END_DELAY_MS);
+    const items = await bot.waitFor(call.id, last('deleted:terminated'));
+    assert.deepEqual(describeItems(items), ['updated:establishing', 'deleted:terminated']);
+    assert.deepEqual(resultOf(items[1]!), {
+      '@odata.type': '#microsoft.graph.resultInfo',
+      code: 480,
+      subcode: 10037,
+      message: 'No callee endpoints were found.',
+    });
+    assertAllValid(bot, 'v1.0', call.id);
+  });
+
+  it('PSTN: answered, then hung up by the phone (policy changed at run time)', async () => {
+    const put = await server.graph(
+      'PUT',
+      `/_switchboard/policies/phones/${encodeURIComponent(S.phoneNumber)}`,
+      {
+        token: null,
+        body: { action: 'answer', afterMs: 0, hangUpAfterMs: 200 },
+      },
+    );
+    assert.equal(put.status, 200);
+    const call = await create(p2pBody({ source: instanceSource(), targets: [phoneTarget()] }));
+    await advance(FAR_END_DELAY_MS);
+    const answered = await server.graph('GET', `/_switchboard/calls/${call.id}`, { token: null });
+    assert.equal((answered.body as Call).state, 'established');
+    await advance(200);
+    const hungUp = await server.graph('GET', `/_switchboard/calls/${call.id}`, { token: null });
+    assert.equal((hungUp.body as Call).state, 'terminating');
+    await advance(250);
+    const items = await bot.waitFor(call.id, last('deleted:terminated'));
+    assert.deepEqual(describeItems(items), [
+      'updated:establishing',
+      'updated:ringing',
+      'updated:established',
+      'updated:terminating',
+      'deleted:terminated',
+    ]);
+    assert.deepEqual(resultOf(items[4]!).subcode, 540000);
     assertAllValid(bot, 'beta', call.id);
   });
 });

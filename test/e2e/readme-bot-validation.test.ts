@@ -9,8 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, type JWTPayload } from 'jose';
 import { loadOrCreateSigningKeys, type SigningKeys } from '../../src/auth/signing-keys.js';
+import { CALL_TIMINGS } from '../../src/domain/call-transitions.js';
+import { FAR_END_DELAY_MS } from '../../src/services/far-end.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { defaultWorld } from '../../src/world/default-world.js';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
+import { until, WAIT_MS } from '../support/poll.js';
 import { spawnSwitchboard, type SwitchboardProcess } from '../support/switchboard-process.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,6 +48,9 @@ function readmeBotCommand(): string[] {
   return line.replace(/#.*$/, '').trim().split(/\s+/);
 }
 
+/** John follows the built-in world's default policy: he answers this long after his phone rings. */
+const JOHN_ANSWERS_AFTER_MS = defaultWorld().defaultPolicy.afterMs ?? 0;
+
 /** stdout of a child process, line by line, with a way to wait for a line. */
 class Lines {
   readonly lines: string[] = [];
@@ -58,7 +65,7 @@ class Lines {
   }
 
   /** Resolves with the first line matching `pattern` (from line `from` on). */
-  async waitFor(pattern: RegExp, from = 0, timeoutMs = 10_000): Promise<RegExpExecArray> {
+  async waitFor(pattern: RegExp, from = 0, timeoutMs = WAIT_MS): Promise<RegExpExecArray> {
     const find = () => {
       for (const line of this.lines.slice(from)) {
         const m = pattern.exec(line);
@@ -82,17 +89,6 @@ class Lines {
       };
       this.#waiters.add(check);
     });
-  }
-}
-
-/** Resolves once `check` returns a value other than undefined; rejects after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('the condition did not hold in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -128,6 +124,19 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
     const res = await fetch(`${server.url}/_switchboard/calls/${id}/notifications`);
     return ((await res.json()) as { value: NotificationRow[] }).value;
   };
+  const advance = async (ms: number): Promise<void> => {
+    const res = await fetch(`${server.url}/_switchboard/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ms }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  /** John's phone rings FAR_END_DELAY_MS after the call; he answers JOHN_ANSWERS_AFTER_MS later. */
+  const johnAnswers = async (): Promise<void> => {
+    await advance(FAR_END_DELAY_MS);
+    await advance(JOHN_ANSWERS_AFTER_MS);
+  };
   const statesOf = (rows: NotificationRow[]) =>
     rows.flatMap((r) => r.body.value.map((i) => `${i.changeType}:${i.resourceData.state ?? '-'}`));
 
@@ -138,7 +147,17 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
     await store.migrate();
     keys = await loadOrCreateSigningKeys({ store, now: Date.now() });
     await store.close();
-    server = await spawnSwitchboard(['--port', '0', '--data', dataDir, '--log-level', 'silent']);
+    // A manual clock: the test moves it to make the far end ring, answer and hang up.
+    server = await spawnSwitchboard([
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--clock',
+      'manual',
+      '--log-level',
+      'silent',
+    ]);
 
     const [node, ...args] = readmeBotCommand();
     assert.equal(node, 'node');
@@ -172,6 +191,7 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
 
   it('validates and logs the establishing and established notifications of the call it placed', async () => {
     callId = (await out.waitFor(/^placed call ([0-9a-f-]{36}) \(201 establishing\)$/))[1]!;
+    await johnAnswers();
     const resource = `/communications/calls/${callId}`;
     await out.waitFor(new RegExp(`^notification updated ${resource} established$`));
     assert.deepEqual(
@@ -182,8 +202,11 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
       out.lines.filter((l) => l.startsWith('rejected')),
       [],
     );
-    // Switchboard recorded the bot's 202 for both.
-    const rows = await rowsOf(callId);
+    // Switchboard recorded the bot's 202 for both (the bot prints its line before it answers).
+    const rows = await until('both rows recorded', async () => {
+      const found = await rowsOf(callId);
+      return found.length === 2 && found.every((r) => r.status !== 'pending') ? found : undefined;
+    });
     assert.deepEqual(statesOf(rows), ['updated:establishing', 'updated:established']);
     for (const row of rows) {
       assert.equal(row.status, 'delivered');
@@ -200,6 +223,7 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
       headers: { authorization: `Bearer ${await appToken(S.callingBotAppId)}` },
     });
     assert.equal(res.status, 204);
+    await advance(CALL_TIMINGS.terminationDelayMs);
     const resource = `/communications/calls/${callId}`;
     await out.waitFor(new RegExp(`^notification deleted ${resource} terminated$`));
     assert.deepEqual(out.lines.filter((l) => l.includes(resource)).slice(2), [
@@ -312,7 +336,8 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
       });
       assert.equal(res.status, 201);
       const { id } = (await res.json()) as { id: string };
-      const rows = await eventually(async () => {
+      await johnAnswers();
+      const rows = await until('both rows failed', async () => {
         const found = await rowsOf(id);
         return found.length === 2 && found.every((r) => r.status === 'failed') ? found : undefined;
       });
@@ -327,6 +352,8 @@ describe('README: validating notifications in your bot (examples/bot-validate.mj
         out.lines.filter((l) => l.includes(id)),
         [],
       );
+      // The bot prints each line before it answers 401: wait until both reached this process.
+      await until('both rejections printed', () => (out.lines.length - before >= 2 ? true : undefined));
       assert.deepEqual(out.lines.slice(before), [
         'rejected (401): unexpected "aud" claim value',
         'rejected (401): unexpected "aud" claim value',

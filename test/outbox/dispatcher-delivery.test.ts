@@ -19,7 +19,7 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-describe('OutboxDispatcher delivery', { timeout: 20_000 }, () => {
+describe('OutboxDispatcher delivery', { timeout: 60_000 }, () => {
   let receiver: Receiver;
   let store: Store;
   before(async () => {

@@ -12,7 +12,7 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-describe('OutboxDispatcher lifecycle', { timeout: 20_000 }, () => {
+describe('OutboxDispatcher lifecycle', { timeout: 60_000 }, () => {
   let receiver: Receiver;
   let store: SqliteStore;
   before(async () => {

@@ -5,7 +5,7 @@ import type { Store } from '../../src/storage/store.js';
 import type { Receiver } from './support/receiver.js';
 import { EventLog, addRows, makeDispatcher, memoryStore, startReceiver } from './support/harness.js';
 
-describe('OutboxDispatcher redirects', { timeout: 20_000 }, () => {
+describe('OutboxDispatcher redirects', { timeout: 60_000 }, () => {
   let primary: Receiver;
   let secondary: Receiver;
   let store: Store;

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import type { Store } from '../../src/storage/store.js';
+import { reusablePort } from '../support/ports.js';
 import type { Receiver } from './support/receiver.js';
 import { EventLog, addRows, makeDispatcher, memoryStore, startReceiver } from './support/harness.js';
 
-describe('OutboxDispatcher retries', { timeout: 20_000 }, () => {
+describe('OutboxDispatcher retries', { timeout: 60_000 }, () => {
   let receiver: Receiver;
   let store: Store;
   before(async () => {
@@ -74,9 +75,8 @@ describe('OutboxDispatcher retries', { timeout: 20_000 }, () => {
 
   it('receiver down for several attempts, then up: everything is delivered, each call in order', async () => {
     await fresh();
-    const down = await startReceiver();
-    const port = down.port;
-    await down.close();
+    // Nothing listens there until the receiver comes up on it (no other test can take it meanwhile).
+    const port = await reusablePort();
     const log = new EventLog();
     const dispatcher = await makeDispatcher({
       store,

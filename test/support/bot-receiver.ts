@@ -1,13 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { WAIT_MS } from './poll.js';
 
 /**
  * A bot's calling webhook for end-to-end tests: node:http on 127.0.0.1, a free port. Every
  * POST's bearer token is validated with jose the way the Graph samples do it: the signing keys
  * come from Switchboard's published `/v1/.well-known/OpenIdConfiguration` -> jwks_uri, and aud
- * (the bot's app id), iss, exp/nbf and a `tid` claim are checked. A bad token gets 401 and is
- * recorded in `rejected`; a good one gets 202 and its body is recorded in `received`.
+ * (the bot's app id), iss, exp/nbf (with the samples' 5 minutes of clock skew) and a `tid` claim
+ * are checked. A bad token gets 401 and is recorded in `rejected`; a good one gets 202 and its
+ * body is recorded in `received`.
  */
 
 export interface ReceivedNotification {
@@ -59,6 +61,9 @@ export class BotReceiver {
               audience: options.appId,
               issuer: options.issuer ?? 'https://graph.microsoft.com',
               requiredClaims: ['exp', 'tid'],
+              // The samples' 5 minutes of clock skew: a manual clock moved ahead of this machine's
+              // signs tokens dated a little in the future.
+              clockTolerance: 300,
             });
             if (options.tenantId && payload.tid !== options.tenantId)
               throw new Error(`tid ${String(payload.tid)}`);
@@ -90,7 +95,7 @@ export class BotReceiver {
   async waitFor(
     callId: string,
     done: (items: Record<string, unknown>[]) => boolean,
-    timeoutMs = 10_000,
+    timeoutMs = WAIT_MS,
   ): Promise<Record<string, unknown>[]> {
     if (done(this.items(callId))) return this.items(callId);
     return new Promise((resolve, reject) => {
@@ -111,7 +116,7 @@ export class BotReceiver {
   }
 
   /** Resolves once `count` requests were rejected. */
-  async waitForRejections(count: number, timeoutMs = 10_000): Promise<void> {
+  async waitForRejections(count: number, timeoutMs = WAIT_MS): Promise<void> {
     if (this.rejected.length >= count) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('timed out waiting for rejections')), timeoutMs);
