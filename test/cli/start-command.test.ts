@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { TLSSocket } from 'node:tls';
 import { loadOrCreateTlsCertificate } from '../../src/auth/tls.js';
 import { DEFAULT_APP_SECRET } from '../../src/world/default-world.js';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
@@ -112,7 +113,7 @@ describe('switchboard start', () => {
     const served = await new Promise<string>((resolve, reject) => {
       const req = httpsRequest(`${sb.url}/_switchboard/health`, { ca: own.cert }, (res) => {
         res.resume();
-        const socket = res.socket as import('node:tls').TLSSocket;
+        const socket = res.socket as TLSSocket;
         resolve(socket.getPeerCertificate().fingerprint256);
       });
       req.on('error', reject);
