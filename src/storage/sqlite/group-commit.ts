@@ -26,21 +26,24 @@ export interface GroupCommitStats {
   items: number;
 }
 
-interface Waiting<T> {
-  item: T;
-  resolve: () => void;
+interface Waiting {
+  /** The item's writes; its return value resolves the item's promise. */
+  run: () => unknown;
+  /** Resolve only after the WAL fsync (when there is a sync function). */
+  durable: boolean;
+  resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
 
 export class GroupCommit<T> {
   readonly #db: Database.Database;
   readonly #run: (item: T) => void;
-  #queue: Waiting<T>[] = [];
+  #queue: Waiting[] = [];
   #scheduled: NodeJS.Immediate | null = null;
   readonly #stats: GroupCommitStats = { batches: 0, items: 0 };
   readonly #sync: (() => Promise<void>) | undefined;
   /** Committed, waiting for the next sync to start. */
-  #awaitingSync: Array<Pick<Waiting<T>, 'resolve' | 'reject'>> = [];
+  #awaitingSync: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   #syncing: Promise<void> | null = null;
 
   constructor(opts: GroupCommitOptions<T>) {
@@ -86,10 +89,20 @@ export class GroupCommit<T> {
     });
   }
 
-  /** Queues an item; the promise settles after the batch holding it commits. */
+  /** Queues an item; the promise settles after the batch holding it commits (and is durable). */
   enqueue(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ item, resolve, reject });
+    return this.enqueueWork(() => this.#run(item), { durable: true }).then(() => undefined);
+  }
+
+  /**
+   * Queues any work for the next batch (e.g. the outbox's claim and delivery bookkeeping), so it
+   * shares that transaction instead of committing on its own. It runs in its own SAVEPOINT like
+   * every item; the promise gets its return value after COMMIT, and after the WAL fsync only when
+   * `durable`.
+   */
+  enqueueWork<R>(run: () => R, opts: { durable: boolean }): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ run, durable: opts.durable, resolve: resolve as (value: unknown) => void, reject });
       this.#scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -118,25 +131,25 @@ export class GroupCommit<T> {
       for (const w of batch) w.reject(err);
       return;
     }
-    const committed: Waiting<T>[] = [];
+    const committed: Array<{ w: Waiting; value: unknown }> = [];
     let next = 0;
     try {
       for (; next < batch.length; next++) {
-        const w = batch[next] as Waiting<T>;
+        const w = batch[next] as Waiting;
         this.#sql('SAVEPOINT change_set');
-        let failure: { err: unknown } | null = null;
+        let outcome: { value: unknown } | { err: unknown };
         try {
-          this.#run(w.item);
+          outcome = { value: w.run() };
         } catch (err) {
-          failure = { err };
+          outcome = { err };
         }
-        if (failure) {
+        if ('err' in outcome) {
           this.#sql('ROLLBACK TO change_set');
           this.#sql('RELEASE change_set');
-          w.reject(failure.err);
+          w.reject(outcome.err);
         } else {
           this.#sql('RELEASE change_set');
-          committed.push(w);
+          committed.push({ w, value: outcome.value });
         }
       }
       this.#db.exec('COMMIT');
@@ -147,15 +160,18 @@ export class GroupCommit<T> {
       } catch {
         // SQLite already ended the transaction on its own; nothing is left to undo.
       }
-      for (const w of committed) w.reject(err);
+      for (const { w } of committed) w.reject(err);
       for (const w of batch.slice(next)) w.reject(err);
       return;
     }
-    if (!this.#sync) {
-      for (const w of committed) w.resolve();
-      return;
+    let waitsForSync = false;
+    for (const { w, value } of committed) {
+      if (!this.#sync || !w.durable) w.resolve(value);
+      else {
+        this.#awaitingSync.push({ resolve: () => w.resolve(value), reject: w.reject });
+        waitsForSync = true;
+      }
     }
-    this.#awaitingSync.push(...committed);
-    this.#startSync();
+    if (waitsForSync) this.#startSync();
   }
 }

@@ -121,14 +121,16 @@ export class SqliteStore implements Store {
     const lock = this.#stmt(
       'UPDATE outbox SET locked_by = @owner, locked_at = @now WHERE id = @id RETURNING *',
     );
-    return this.#db
-      .transaction(() => {
+    // Part of the next group-commit batch: claims share its transaction instead of each committing.
+    return this.#group.enqueueWork(
+      () => {
         const ids = select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit: opts.limit });
         return ids.map((id) =>
           toOutboxRow(lock.get({ id, owner: opts.owner, now: opts.now }) as OutboxColumns),
         );
-      })
-      .immediate();
+      },
+      { durable: false },
+    );
   }
 
   async releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number> {
@@ -147,7 +149,7 @@ export class SqliteStore implements Store {
    */
   async completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void> {
     this.#open();
-    this.#finishAttempt(id, attempt, () =>
+    await this.#finishAttempt(id, attempt, () =>
       this.#stmt(
         `UPDATE outbox SET status = 'delivered', locked_by = NULL, locked_at = NULL,
            attempts = (SELECT COUNT(*) FROM delivery_attempts WHERE outbox_id = @id)
@@ -158,7 +160,7 @@ export class SqliteStore implements Store {
 
   async failOutbox(id: string, attempt: DeliveryAttempt, nextRunAt: number | null): Promise<void> {
     this.#open();
-    this.#finishAttempt(id, attempt, () =>
+    await this.#finishAttempt(id, attempt, () =>
       this.#stmt(
         `UPDATE outbox SET locked_by = NULL, locked_at = NULL, last_error = @error,
            status = CASE WHEN @nextRunAt IS NULL THEN 'failed' ELSE 'pending' END,
@@ -269,9 +271,10 @@ export class SqliteStore implements Store {
   }
 
   /** Records one delivery attempt and runs `update` on the row, together; no-op for unknown ids. */
-  #finishAttempt(id: string, attempt: DeliveryAttempt, update: () => Database.RunResult): void {
-    this.#db
-      .transaction(() => {
+  #finishAttempt(id: string, attempt: DeliveryAttempt, update: () => Database.RunResult): Promise<void> {
+    // Part of the next group-commit batch, without waiting for its fsync (see completeOutbox).
+    return this.#group.enqueueWork(
+      () => {
         const exists = this.#stmt('SELECT 1 FROM outbox WHERE id = ?').pluck().get(id);
         if (exists === undefined) return;
         this.#stmt(
@@ -288,8 +291,9 @@ export class SqliteStore implements Store {
           excerpt: attempt.excerpt,
         });
         update();
-      })
-      .immediate();
+      },
+      { durable: false },
+    );
   }
 
   #stmt(sql: string): Database.Statement {
