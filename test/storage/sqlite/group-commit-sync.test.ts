@@ -88,4 +88,34 @@ describe('GroupCommit with a durable sync', () => {
     await drained;
     assert.equal(s.pending.length, 1);
   });
+
+  it('enqueueWork shares the batch, returns its value, and waits for the sync only when durable', async () => {
+    const s = manualSync();
+    const { db, group } = setup(s.sync);
+    let durableDone = false;
+    const durable = group.enqueue('a').then(() => (durableDone = true));
+    const count = group.enqueueWork(() => db.prepare('SELECT count(*) FROM t').pluck().get(), {
+      durable: false,
+    });
+    assert.equal(await count, 1, 'runs after the earlier item, in the same transaction');
+    assert.deepEqual(group.stats, { batches: 1, items: 2 });
+    assert.equal(durableDone, false);
+    s.pending[0]!.resolve();
+    await durable;
+  });
+
+  it('enqueueWork that throws rolls back alone', async () => {
+    const { db, group } = setup(() => Promise.resolve());
+    const bad = group.enqueueWork(
+      () => {
+        db.prepare('INSERT INTO t (v) VALUES (?)').run('x');
+        throw new Error('no');
+      },
+      { durable: false },
+    );
+    const good = group.enqueue('y');
+    await assert.rejects(bad, /no/);
+    await good;
+    assert.deepEqual(db.prepare('SELECT v FROM t').pluck().all(), ['y']);
+  });
 });
