@@ -10,7 +10,12 @@ import { load } from './load.mjs';
 import { defaultWorld } from '../../dist/src/world/default-world.js';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10000' }, connections: { type: 'string', default: '32' } },
+  options: {
+    duration: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '32' },
+    // Keep Switchboard's database in memory, to see what the durable writes cost.
+    'in-memory': { type: 'boolean', default: false },
+  },
 });
 const durationMs = Number(values.duration);
 const connections = Number(values.connections);
@@ -66,7 +71,16 @@ try {
   const body = makeBody(`${bot.url}/callback`);
   const sb = await start(
     'bin/switchboard.js',
-    ['start', '--port', '0', '--data', join(data, 'db'), '--world', worldFile, '--log-level', 'warn'],
+    [
+      'start',
+      '--port',
+      '0',
+      ...(values['in-memory'] ? ['--in-memory'] : ['--data', join(data, 'db')]),
+      '--world',
+      worldFile,
+      '--log-level',
+      'warn',
+    ],
     /Switchboard ready at (\S+)/,
   );
   const tokenRes = await fetch(`${sb.url}/${TENANT}/oauth2/v2.0/token`, {
@@ -105,7 +119,9 @@ try {
   console.log(
     `load: ${connections} connections, ${durationMs} ms each, response ${Buffer.byteLength(sampleBody)} bytes`,
   );
-  console.log(`switchboard (SQLite file, synchronous=FULL): ${fmt(switchboard)}`);
+  console.log(
+    `switchboard (${values['in-memory'] ? 'SQLite in memory' : 'SQLite file, WAL fsync per group commit'}): ${fmt(switchboard)}`,
+  );
   console.log(`bare node:http:                              ${fmt(baseline)}`);
   console.log(`ratio: ${(switchboard.rps / baseline.rps).toFixed(2)}x`);
 } finally {
