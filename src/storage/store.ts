@@ -54,7 +54,10 @@ export interface TimerInput {
 
 export interface CallSave {
   record: CallRecord;
-  /** null: insert a new call (fails with ConflictError if the id exists). Else: the revision loaded. */
+  /**
+   * null: insert a new call (fails with ConflictError if the id exists). Else: the revision loaded;
+   * an update keeps the appId, tenantId and createdAt the call was inserted with.
+   */
   expectedRevision: number | null;
 }
 

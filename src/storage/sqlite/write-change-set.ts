@@ -31,8 +31,9 @@ export function writeChangeSet({ changes, stmt }: WriteChangeSetOptions): void {
       if (r.changes === 0) throw new ConflictError(`call ${save.record.id} already exists`);
     } else {
       const r = stmt(
-        `UPDATE calls SET revision = @revision, app_id = @app_id, tenant_id = @tenant_id, state = @state,
-           created_at = @created_at, updated_at = @updated_at, doc = @doc
+        // app_id, tenant_id and created_at never change after the insert: leaving them out of SET
+        // spares SQLite rewriting their index entries on every update.
+        `UPDATE calls SET revision = @revision, state = @state, updated_at = @updated_at, doc = @doc
          WHERE id = @id AND revision = @expected`,
       ).run({ ...params, expected: save.expectedRevision });
       if (r.changes === 0) {
