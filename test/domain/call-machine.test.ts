@@ -9,7 +9,6 @@ import {
   transitionCall,
   type CallCommand,
   type CallMachineState,
-  type CallTransition,
 } from '../../src/domain/call-machine.js';
 import {
   CALL_COMMAND_TYPES,
@@ -20,6 +19,7 @@ import {
 import { isDomainError, type CallEffect, type CallTimerKind } from '../../src/domain/effects.js';
 import { GraphError } from '../../src/domain/graph-error.js';
 import { resultInfo, type ResultCodeName, type ResultInfo } from '../../src/domain/result-codes.js';
+import { deepFreeze, ok } from './machine-test-helpers.js';
 
 const NOW = 1_000;
 const KEEP = 45 * 60_000;
@@ -186,19 +186,6 @@ const EXPECTED: Record<CallState, Partial<Record<CallCommandType, Expected>>> = 
     keepAlive: 'notFound',
   },
 };
-
-function ok(result: ReturnType<typeof transitionCall>): CallTransition {
-  if (isDomainError(result)) assert.fail(`unexpected error: ${result.error.message}`);
-  return result;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 describe('call machine: every (state x command) pair', () => {
   for (const state of CALL_STATES) {

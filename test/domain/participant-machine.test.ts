@@ -14,8 +14,8 @@ import {
   type ParticipantCommandType,
   type ParticipantMachineState,
   type ParticipantState,
-  type ParticipantTransition,
 } from '../../src/domain/participant-machine.js';
+import { deepFreeze, ok } from './machine-test-helpers.js';
 
 const AUDIO: MediaStream = {
   mediaType: 'audio',
@@ -139,19 +139,6 @@ const EXPECTED: Record<ParticipantState, Partial<Record<ParticipantCommandType, 
 
 function commandFor(type: ParticipantCommandType): ParticipantCommand {
   return type === 'join' ? { type, lobby: true } : { type };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-function ok(result: ReturnType<typeof transitionParticipant>): ParticipantTransition {
-  if (isDomainError(result)) assert.fail(`unexpected error: ${result.error.message}`);
-  return result;
 }
 
 describe('participant machine: every (state x command) pair', () => {

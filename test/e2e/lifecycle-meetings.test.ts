@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SEED_IDS as S } from '../../src/world/seed-ids.js';
 import { guestSource, organizerMeetingBody, p2pBody, userTarget } from '../http/call-requests.js';
-import { BotReceiver, describeItems } from '../support/bot-receiver.js';
+import { type BotReceiver, describeItems } from '../support/bot-receiver.js';
 import { validateGraphValue } from '../support/graph-schema.js';
-import { startTestServer, type TestServer } from '../support/in-process.js';
+import type { TestServer } from '../support/in-process.js';
+import { closeServerWithBot, createCall, startServerWithBot } from './server-with-bot.js';
 
 type Call = { id: string; state: string };
 type Items = Record<string, unknown>[];
@@ -25,17 +26,12 @@ describe('e2e: group calls and meetings notify a real bot (--clock manual)', () 
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
-    server = await startTestServer({ clock: 'manual' });
-    bot = await BotReceiver.start({
-      switchboardUrl: server.url,
-      appId: S.callingBotAppId,
+    ({ server, bot } = await startServerWithBot({
+      server: { clock: 'manual' },
       tenantId: S.contosoTenantId,
-    });
+    }));
   });
-  after(async () => {
-    await server.close();
-    await bot.close();
-  });
+  after(() => closeServerWithBot({ server, bot }));
 
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await server.graph(method, `/_switchboard${path}`, { token: null, body });
@@ -43,13 +39,7 @@ describe('e2e: group calls and meetings notify a real bot (--clock manual)', () 
     return res.body;
   };
   const advance = (ms: number) => control('POST', '/clock/advance', { ms });
-  const create = async (body: Record<string, unknown>) => {
-    const res = await server.graph('POST', '/beta/communications/calls', {
-      body: { ...body, callbackUri: bot.url },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as Call;
-  };
+  const create = (body: Record<string, unknown>) => createCall({ server, bot }, body);
   const assertValid = (callId: string) => {
     const bodies = bot.received.filter((n) =>
       n.body.value.some((i) => String(i.resourceUrl).includes(callId)),

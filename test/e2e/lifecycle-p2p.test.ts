@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { FAR_END_DELAY_MS } from '../../src/services/far-end.js';
 import { EXTRA_IDS as X, SEED_IDS as S } from '../../src/world/seed-ids.js';
 import { instanceSource, p2pBody, phoneTarget, userTarget } from '../http/call-requests.js';
-import { BotReceiver, describeItems } from '../support/bot-receiver.js';
+import { type BotReceiver, describeItems } from '../support/bot-receiver.js';
 import { validateGraphValue } from '../support/graph-schema.js';
-import { startTestServer, type TestServer } from '../support/in-process.js';
+import type { TestServer } from '../support/in-process.js';
 import { until } from '../support/poll.js';
+import { closeServerWithBot, createCall, startServerWithBot } from './server-with-bot.js';
 
 type Call = { id: string; state: string };
 type Items = Record<string, unknown>[];
@@ -29,25 +30,15 @@ describe('e2e: a peer-to-peer call notifies a real bot (system clock)', () => {
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
-    server = await startTestServer({ clock: 'system' });
-    bot = await BotReceiver.start({
-      switchboardUrl: server.url,
-      appId: S.callingBotAppId,
+    ({ server, bot } = await startServerWithBot({
+      server: { clock: 'system' },
       tenantId: S.contosoTenantId,
-    });
+    }));
   });
-  after(async () => {
-    await server.close();
-    await bot.close();
-  });
+  after(() => closeServerWithBot({ server, bot }));
 
-  const create = async (body: Record<string, unknown>, version = 'beta') => {
-    const res = await server.graph('POST', `/${version}/communications/calls`, {
-      body: { ...body, callbackUri: bot.url },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as Call;
-  };
+  const create = (body: Record<string, unknown>, version = 'beta') =>
+    createCall({ server, bot }, body, version);
 
   it('answered: establishing, ringing, established, each signed for the bot', async () => {
     const call = await create(p2pBody());
@@ -113,26 +104,17 @@ describe('e2e: peer-to-peer and PSTN outcomes on --clock manual', () => {
   let server: TestServer;
   let bot: BotReceiver;
   before(async () => {
-    server = await startTestServer({ clock: 'manual' });
-    bot = await BotReceiver.start({ switchboardUrl: server.url, appId: S.callingBotAppId });
+    ({ server, bot } = await startServerWithBot({ server: { clock: 'manual' } }));
   });
-  after(async () => {
-    await server.close();
-    await bot.close();
-  });
+  after(() => closeServerWithBot({ server, bot }));
 
   const advance = async (ms: number) => {
     const res = await server.graph('POST', '/_switchboard/clock/advance', { token: null, body: { ms } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body as { mode: string; epochMs: number; timersRun: number };
   };
-  const create = async (body: Record<string, unknown>, version = 'beta') => {
-    const res = await server.graph('POST', `/${version}/communications/calls`, {
-      body: { ...body, callbackUri: bot.url },
-    });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as Call;
-  };
+  const create = (body: Record<string, unknown>, version = 'beta') =>
+    createCall({ server, bot }, body, version);
 
   it('not answered: the call rings until the ring timeout, reached by advancing the clock', async () => {
     const res = await server.graph('POST', '/beta/communications/calls', {

@@ -29,8 +29,7 @@ describe('OutboxDispatcher delivery', { timeout: 60_000 }, () => {
 
   const fresh = async (): Promise<void> => {
     store = await memoryStore();
-    receiver.received.length = 0;
-    receiver.rejected.length = 0;
+    receiver.clear();
   };
 
   it('POSTs the body verbatim with a valid token and the documented headers', async () => {

@@ -21,7 +21,7 @@ describe('OutboxDispatcher lifecycle', { timeout: 60_000 }, () => {
   after(() => receiver.close());
   const fresh = async (): Promise<void> => {
     store = await memoryStore();
-    receiver.received.length = 0;
+    receiver.clear();
   };
 
   it('stop() waits for the delivery in flight to be recorded', async () => {

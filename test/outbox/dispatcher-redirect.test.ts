@@ -21,8 +21,8 @@ describe('OutboxDispatcher redirects', { timeout: 60_000 }, () => {
   const fresh = async (): Promise<void> => {
     store = await memoryStore();
     clock = new ManualClock(Date.now());
-    primary.received.length = 0;
-    secondary.received.length = 0;
+    primary.clear();
+    secondary.clear();
   };
 
   it('307 to another host: the call is retargeted, the new URL gets this and the later rows', async () => {

@@ -15,7 +15,7 @@ describe('OutboxDispatcher retries', { timeout: 60_000 }, () => {
   after(() => receiver.close());
   const fresh = async (): Promise<void> => {
     store = await memoryStore();
-    receiver.received.length = 0;
+    receiver.clear();
   };
 
   it('500 then 200: retried after the backoff delay, then delivered, with both attempts logged', async () => {

@@ -87,6 +87,12 @@ export class Receiver {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
+  /** Forgets the requests received and rejected so far (a fresh start for the next test). */
+  clear(): void {
+    this.received.length = 0;
+    this.rejected.length = 0;
+  }
+
   /** Queues replies for `path`; after them, `fallback` (default 202) answers. */
   script(path: string, replies: Reply[], fallback?: Reply): void {
     this.#scripts.set(path, [...(this.#scripts.get(path) ?? []), ...replies]);
