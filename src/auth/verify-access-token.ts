@@ -50,8 +50,7 @@ export async function verifyAccessToken(opts: {
   if (token === undefined) throw graphErrors.unauthenticated(tokenMessages.empty);
   if (opts.mode === 'loose') return loosePrincipal(token, opts.world);
 
-  const claims = parse(token);
-  await verifySignature(token, opts.keys);
+  const claims = await verifiedClaims(token, opts.keys);
   const nowSeconds = Math.floor(opts.now / 1000);
   if (
     typeof claims.exp !== 'number' ||
@@ -79,33 +78,27 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function parse(token: string): JWTPayload {
+/**
+ * The claims of a token whose RS256 signature verifies, remembered per key: a bot sends the same
+ * token for up to an hour, and an RSA verification costs more than the rest of a create call.
+ * Lifetime, audience, issuer and identity are still checked on every request. Bounded: the
+ * oldest entry goes first.
+ */
+const verified = new WeakMap<SigningKeys, Map<string, JWTPayload>>();
+const MAX_VERIFIED_TOKENS = 1024;
+
+async function verifiedClaims(token: string, keys: SigningKeys): Promise<JWTPayload> {
+  let seen = verified.get(keys);
+  const known = seen?.get(token);
+  if (known) return known;
+  let claims: JWTPayload;
+  let header: ReturnType<typeof decodeProtectedHeader>;
   try {
-    decodeProtectedHeader(token);
-    return decodeJwt(token);
+    header = decodeProtectedHeader(token);
+    claims = decodeJwt(token);
   } catch {
     throw graphErrors.unauthenticated(tokenMessages.malformed);
   }
-}
-
-/**
- * Tokens whose RS256 signature already verified, per key. A bot sends the same token for up to
- * an hour, and an RSA verification costs more than the rest of a create call; lifetime, audience
- * and issuer are still checked on every request. Bounded: the oldest entry goes first.
- */
-const verifiedSignatures = new WeakMap<SigningKeys, Set<string>>();
-const MAX_VERIFIED_SIGNATURES = 1024;
-
-function rememberVerified(keys: SigningKeys, token: string): void {
-  let seen = verifiedSignatures.get(keys);
-  if (!seen) verifiedSignatures.set(keys, (seen = new Set()));
-  if (seen.size >= MAX_VERIFIED_SIGNATURES) seen.delete(seen.values().next().value as string);
-  seen.add(token);
-}
-
-async function verifySignature(token: string, keys: SigningKeys): Promise<void> {
-  if (verifiedSignatures.get(keys)?.has(token)) return;
-  const header = decodeProtectedHeader(token);
   if (header.alg !== 'RS256' || (header.kid !== undefined && header.kid !== keys.kid)) {
     throw graphErrors.unauthenticated(tokenMessages.signature);
   }
@@ -114,7 +107,10 @@ async function verifySignature(token: string, keys: SigningKeys): Promise<void> 
   } catch {
     throw graphErrors.unauthenticated(tokenMessages.signature);
   }
-  rememberVerified(keys, token);
+  if (!seen) verified.set(keys, (seen = new Map()));
+  if (seen.size >= MAX_VERIFIED_TOKENS) seen.delete(seen.keys().next().value as string);
+  seen.set(token, claims);
+  return claims;
 }
 
 function loosePrincipal(token: string, world: WorldIndex): Principal {
