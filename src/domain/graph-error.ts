@@ -17,7 +17,6 @@ export class GraphError extends Error {
 
 export const graphErrors = {
   badRequest: (message: string, target?: string) => new GraphError(400, 'BadRequest', message, target),
-  invalidRequest: (message: string) => new GraphError(400, 'invalidRequest', message),
   unauthenticated: (message: string) => new GraphError(401, 'InvalidAuthenticationToken', message),
   /** 403 7504: the app lacks the application permission (role) the scenario needs. */
   insufficientPermissions: (detail?: string) =>

@@ -120,9 +120,6 @@ const codes = {
 
 export type ResultCodeName = keyof typeof codes;
 
-/** The catalogue, read-only. Use `resultInfo(name)` to get a copy to put on a resource. */
-export const RESULT_CODES: Readonly<Record<ResultCodeName, Readonly<ResultInfo>>> = codes;
-
 /** A fresh copy of a catalogue entry (safe to store in a document). */
 export function resultInfo(name: ResultCodeName): ResultInfo {
   const { code, subcode, message } = codes[name];

@@ -139,6 +139,5 @@ export const CreateCallRequestSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export type IdentityInput = Static<typeof IdentitySchema>;
 export type IdentitySetInput = Static<typeof IdentitySetSchema>;
 export type CreateCallRequest = Static<typeof CreateCallRequestSchema>;
