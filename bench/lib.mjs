@@ -1,24 +1,24 @@
-// Shared pieces of the notification benchmarks: child processes, the world file, tokens, the
-// create-call body, closed-loop call creation, /proc sampling and percentiles.
+// Shared pieces of the benchmarks: child processes, the world file, tokens, the create-call body,
+// closed-loop call creation, CPU profiling options, /proc sampling and percentiles.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
-import { defaultWorld } from '../../dist/src/world/default-world.js';
+import { defaultWorld } from '../dist/src/world/default-world.js';
 
 export const APP = '2891555a-92ff-42e6-80fa-6e1300c6b5c6';
 export const TENANT = 'aa67bd4c-8475-432d-bd41-39f255720e0a';
 export const JOHN = '112f7296-5fa4-42ca-bae8-6a692b15d4b8';
 export const CALLS_PATH = '/beta/communications/calls';
 const HERE = new URL('.', import.meta.url).pathname;
-export const RECEIVER = join(HERE, 'receiver.mjs');
-export const PROBE = join(HERE, 'probe.mjs');
-export const CLI = join(HERE, '../../bin/switchboard.js');
+export const RECEIVER = join(HERE, 'notifications', 'receiver.mjs');
+export const PROBE = join(HERE, 'notifications', 'probe.mjs');
+export const CLI = join(HERE, '../bin/switchboard.js');
 
 /** A fresh temp dir and a cleanup that removes it. */
 export function tempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-notify-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -68,14 +68,24 @@ export function writeWorld(dir, policy) {
   return file;
 }
 
-/** Starts Switchboard (bin/switchboard.js start) on a file database in `dir`. */
-export function startSwitchboard({ dir, worldFile, nodeArgs = [], env }) {
+/**
+ * `--cpu-prof` arguments for the server when a benchmark is given `--profile <dir>`, and the
+ * resolved directory (undefined without the option).
+ */
+export function profileArgs(profile) {
+  if (!profile) return { profileDir: undefined, nodeArgs: [] };
+  const profileDir = resolve(profile);
+  mkdirSync(profileDir, { recursive: true });
+  return { profileDir, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] };
+}
+
+/** Starts Switchboard (bin/switchboard.js start) on a file database in `dir`, or in memory. */
+export function startSwitchboard({ dir, worldFile, nodeArgs = [], env, inMemory = false }) {
   const args = [
     'start',
     '--port',
     '0',
-    '--data',
-    join(dir, 'db'),
+    ...(inMemory ? ['--in-memory'] : ['--data', join(dir, 'db')]),
     '--world',
     worldFile,
     '--log-level',

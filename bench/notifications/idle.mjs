@@ -6,12 +6,11 @@
 // no calls gives the baseline.
 // Usage: node bench/notifications/idle.mjs [--calls 10000] [--sample 30] [--profile <dir>]
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { printTopSelf, profilesIn } from './cpu-profile.mjs';
-import * as lib from './lib.mjs';
+import * as lib from '../lib.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -56,12 +55,7 @@ const children = [];
 try {
   const receiver = await lib.startReceiver({ outFile: join(tmp.dir, 'receipts.json') });
   children.push(receiver.child);
-  const nodeArgs = [];
-  const profileDir = o.profile ? resolve(o.profile) : undefined;
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
-  }
+  const { profileDir, nodeArgs } = lib.profileArgs(o.profile);
   const sb = await lib.startSwitchboard({
     dir: tmp.dir,
     worldFile: lib.writeWorld(tmp.dir, { action: 'answer', afterMs: 0 }),

@@ -1,6 +1,6 @@
 // Joins the probe's commit stamps, the receiver's receipts and the stored outbox rows by outbox
 // row id (= X-Microsoft-Skype-Message-ID) and summarizes the notifications committed in the window.
-import { fmtMs, percentiles } from './lib.mjs';
+import { fmtMs, percentiles } from '../lib.mjs';
 
 export function summarize({ probe, receipts, rows, attempts, windowStart, windowEnd }) {
   const receipt = new Map();

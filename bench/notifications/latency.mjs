@@ -8,11 +8,10 @@
 // Usage: node bench/notifications/latency.mjs [--rate 1000] [--seconds 10] [--warmup 2]
 //        [--connections 64] [--policy answer|noAnswer] [--after-ms 1000] [--profile <dir>]
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printTopSelf, profilesIn } from './cpu-profile.mjs';
-import * as lib from './lib.mjs';
+import * as lib from '../lib.mjs';
 import { openLoop } from './open-loop.mjs';
 import { summarize } from './latency-report.mjs';
 
@@ -37,12 +36,9 @@ const children = [];
 try {
   const receiver = await lib.startReceiver({ outFile: join(tmp.dir, 'receipts.json') });
   children.push(receiver.child);
-  const nodeArgs = ['--import', lib.PROBE];
-  const profileDir = o.profile ? resolve(o.profile) : undefined;
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
-  }
+  const profile = lib.profileArgs(o.profile);
+  const profileDir = profile.profileDir;
+  const nodeArgs = [...['--import', lib.PROBE], ...profile.nodeArgs];
   const sb = await lib.startSwitchboard({
     dir: tmp.dir,
     worldFile: lib.writeWorld(tmp.dir, policy),

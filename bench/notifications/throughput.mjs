@@ -10,12 +10,11 @@
 //    Each sweep run drains the first --sweep-rows rows.
 // Usage: node bench/notifications/throughput.mjs [--calls 10000] [--sweep 1,4,16,64]
 //        [--sweep-rows 4000] [--profile <dir>]
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printTopSelf, profilesIn } from './cpu-profile.mjs';
 import { drainOnce } from './dispatcher-sweep.mjs';
-import * as lib from './lib.mjs';
+import * as lib from '../lib.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -33,12 +32,9 @@ const children = [];
 try {
   const receiver = await lib.startReceiver({ outFile: join(tmp.dir, 'receipts.json') });
   children.push(receiver.child);
-  const nodeArgs = ['--import', lib.PROBE];
-  const profileDir = o.profile ? resolve(o.profile) : undefined;
-  if (profileDir) {
-    mkdirSync(profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir);
-  }
+  const profile = lib.profileArgs(o.profile);
+  const profileDir = profile.profileDir;
+  const nodeArgs = [...['--import', lib.PROBE], ...profile.nodeArgs];
   const sb = await lib.startSwitchboard({
     dir: tmp.dir,
     worldFile: lib.writeWorld(tmp.dir, { action: 'noAnswer' }),
