@@ -5,7 +5,7 @@ import { loadOrCreateSigningKeys } from '../auth/signing-keys.js';
 import { loadOrCreateTlsCertificate } from '../auth/tls.js';
 import { callbackIssuerUrl, type StartOptions } from '../cli/start-options.js';
 import { ManualClock, systemClock, type Clock } from '../domain/clock.js';
-import { randomIds, type IdGenerator } from '../domain/ids.js';
+import { timeOrderedIds, type IdGenerator } from '../domain/ids.js';
 import { DEFAULT_BACKOFF } from '../outbox/backoff.js';
 import { cachedCallLookup } from '../outbox/call-audience-cache.js';
 import { OutboxDispatcher } from '../outbox/dispatcher.js';
@@ -43,7 +43,7 @@ export async function startServer(
         ? new ManualClock(Date.now())
         : undefined;
   const clock: Clock = manualClock ?? deps.clock ?? systemClock;
-  const ids = deps.ids ?? randomIds;
+  const ids = deps.ids ?? timeOrderedIds;
   const world = options.worldFile ? await loadWorldFile(options.worldFile) : defaultWorld();
   const dataDir = resolve(options.dataDir);
   const store = new SqliteStore({ file: options.inMemory ? ':memory:' : join(dataDir, 'switchboard.db') });

@@ -40,7 +40,7 @@ export class OutboxDispatcher {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#store = opts.store;
     this.#clock = opts.clock;
-    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 16);
+    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 128);
     this.#staleLockMs = positiveInteger('staleLockMs', opts.staleLockMs ?? 30_000);
     const requestTimeoutMs = positiveInteger('requestTimeoutMs', opts.requestTimeoutMs ?? 10_000);
     if (requestTimeoutMs >= this.#staleLockMs) {
@@ -80,6 +80,17 @@ export class OutboxDispatcher {
   start(): void {
     if (this.#started) return;
     this.#started = true;
+    // Due rows come straight from each COMMIT (the last dispatcher started on a store gets them);
+    // the claim query finds the rest (retries, rows held behind an earlier one, rows of earlier runs).
+    this.#store.setOutboxHandoff?.({
+      owner: this.owner,
+      now: () => this.#clock.now(),
+      available: () => this.#concurrency - this.#inFlight.size,
+      take: (rows) => {
+        const context = this.#deliveryContext();
+        for (const row of rows) this.#launch(row, context);
+      },
+    });
     this.#requestTick();
   }
 
@@ -90,6 +101,7 @@ export class OutboxDispatcher {
 
   /** Stops claiming, waits for the deliveries in flight to be recorded, then closes its own HTTP agent. */
   async stop(): Promise<void> {
+    if (this.#started) this.#store.setOutboxHandoff?.(null);
     this.#started = false;
     this.#again = false;
     this.#clearTimer();
@@ -118,23 +130,29 @@ export class OutboxDispatcher {
       limit,
       staleLockMs: this.#staleLockMs,
     });
-    const context: DeliveryContext = { ...this.#context, dispatcher: this.#httpDispatcher() };
-    const launched: Promise<void>[] = [];
-    for (const row of rows) {
-      const previous = this.#inFlight.get(row.id);
-      const run = previous
-        ? previous.then(async () => {
-            if (await this.#stillOurs(row)) await deliverRow(context, row);
-          })
-        : deliverRow(context, row);
-      const delivery = run.finally(() => {
-        if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
-        this.#requestTick();
-      });
-      this.#inFlight.set(row.id, delivery);
-      launched.push(delivery);
-    }
+    const context = this.#deliveryContext();
+    const launched = rows.map((row) => this.#launch(row, context));
     return { launched, now };
+  }
+
+  #deliveryContext(): DeliveryContext {
+    return { ...this.#context, dispatcher: this.#httpDispatcher() };
+  }
+
+  /** Delivers a row locked for this dispatcher, after our own earlier delivery of it if one is settling. */
+  #launch(row: OutboxRow, context: DeliveryContext): Promise<void> {
+    const previous = this.#inFlight.get(row.id);
+    const run = previous
+      ? previous.then(async () => {
+          if (await this.#stillOurs(row)) await deliverRow(context, row);
+        })
+      : deliverRow(context, row);
+    const delivery = run.finally(() => {
+      if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
+      this.#requestTick();
+    });
+    this.#inFlight.set(row.id, delivery);
+    return delivery;
   }
 
   /**

@@ -33,6 +33,23 @@ export interface OutboxRow extends OutboxRowInput {
   lastError: string | null;
 }
 
+/**
+ * A dispatcher that takes due outbox rows the moment they are committed, instead of finding them
+ * with claimOutbox: a row inserted by apply() that is due (runAt <= the change set's now) and is
+ * its call's only pending row is written already locked by `owner`, and handed to `take` right
+ * after the COMMIT that holds it. Rows that do not qualify (an earlier row of the call is still
+ * pending, not due yet, or `available()` is 0) stay for claimOutbox.
+ */
+export interface OutboxHandoff {
+  owner: string;
+  /** The dispatcher's clock: a row is due when runAt <= now(), and is locked at now(). */
+  now(): number;
+  /** How many more rows the dispatcher takes now (checked per row while a batch is written). */
+  available(): number;
+  /** The rows locked for `owner` by one committed batch, in commit order. */
+  take(rows: OutboxRow[]): void;
+}
+
 export interface DeliveryAttempt {
   outboxId: string;
   attempt: number;
@@ -107,6 +124,11 @@ export interface Store {
    * the bot: delivery is at least once). Never call it while another live owner shares the store.
    */
   releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number>;
+  /**
+   * Hands rows committed from now on to `handoff` (see OutboxHandoff); null stops it. A backend
+   * without it leaves every row to claimOutbox.
+   */
+  setOutboxHandoff?(handoff: OutboxHandoff | null): void;
   /** Records an attempt and marks the row delivered. */
   completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void>;
   /** Records an attempt; reschedules the row (runAt = nextRunAt) or, if nextRunAt is null, marks it failed. */

@@ -14,7 +14,14 @@ import type Database from 'better-sqlite3';
 export interface GroupCommitOptions<T> {
   db: Database.Database;
   /** Runs one item's writes; throwing rolls back that item only. */
-  run: (item: T) => void;
+  run: (item: T) => unknown;
+  /**
+   * Called right after each COMMIT (before any promise settles) with the values `run` returned
+   * for the items that batch committed; not called for a batch that rolled back.
+   */
+  afterCommit?: (values: unknown[]) => void;
+  /** Called when a batch ends, committed or not (after afterCommit). */
+  afterBatch?: () => void;
   /** Makes everything committed so far durable (fsync of the WAL), off the event loop. */
   sync?: () => Promise<void>;
 }
@@ -31,13 +38,17 @@ interface Waiting {
   run: () => unknown;
   /** Resolve only after the WAL fsync (when there is a sync function). */
   durable: boolean;
+  /** Queued by enqueue (not enqueueWork): its value goes to afterCommit. */
+  isItem: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
 
 export class GroupCommit<T> {
   readonly #db: Database.Database;
-  readonly #run: (item: T) => void;
+  readonly #run: (item: T) => unknown;
+  readonly #afterCommit: ((values: unknown[]) => void) | undefined;
+  readonly #afterBatch: (() => void) | undefined;
   #queue: Waiting[] = [];
   #scheduled: NodeJS.Immediate | null = null;
   readonly #stats: GroupCommitStats = { batches: 0, items: 0 };
@@ -50,6 +61,8 @@ export class GroupCommit<T> {
     this.#db = opts.db;
     this.#run = opts.run;
     this.#sync = opts.sync;
+    this.#afterCommit = opts.afterCommit;
+    this.#afterBatch = opts.afterBatch;
   }
 
   /** Resolves once everything committed before this call is durable. */
@@ -91,7 +104,7 @@ export class GroupCommit<T> {
 
   /** Queues an item; the promise settles after the batch holding it commits (and is durable). */
   enqueue(item: T): Promise<void> {
-    return this.enqueueWork(() => this.#run(item), { durable: true }).then(() => undefined);
+    return this.#push(() => this.#run(item), { durable: true, isItem: true }).then(() => undefined);
   }
 
   /**
@@ -101,8 +114,12 @@ export class GroupCommit<T> {
    * `durable`.
    */
   enqueueWork<R>(run: () => R, opts: { durable: boolean }): Promise<R> {
+    return this.#push(run, { durable: opts.durable, isItem: false });
+  }
+
+  #push<R>(run: () => R, opts: { durable: boolean; isItem: boolean }): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.#queue.push({ run, durable: opts.durable, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ run, ...opts, resolve: resolve as (value: unknown) => void, reject });
       this.#scheduled ??= setImmediate(() => this.flush());
     });
   }
@@ -117,6 +134,14 @@ export class GroupCommit<T> {
 
   /** Commits everything queued so far, now (also called by close()). */
   flush(): void {
+    try {
+      this.#flush();
+    } finally {
+      this.#afterBatch?.();
+    }
+  }
+
+  #flush(): void {
     if (this.#scheduled) clearImmediate(this.#scheduled);
     this.#scheduled = null;
     const batch = this.#queue;
@@ -163,6 +188,14 @@ export class GroupCommit<T> {
       for (const { w } of committed) w.reject(err);
       for (const w of batch.slice(next)) w.reject(err);
       return;
+    }
+    if (this.#afterCommit) {
+      const values = committed.filter(({ w }) => w.isItem).map(({ value }) => value);
+      try {
+        this.#afterCommit(values);
+      } catch {
+        // The hook is the caller's; the batch is committed whatever it does.
+      }
     }
     let waitsForSync = false;
     for (const { w, value } of committed) {

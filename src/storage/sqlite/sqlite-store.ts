@@ -6,6 +6,7 @@ import type {
   ChangeSet,
   DeliveryAttempt,
   ListCallsQuery,
+  OutboxHandoff,
   OutboxRow,
   OutboxStatus,
   Store,
@@ -51,6 +52,9 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #wal: WalSync | null;
   #closed = false;
+  #handoff: OutboxHandoff | null = null;
+  /** Rows locked for the handoff by the batch being written. */
+  #handedOff = 0;
 
   constructor(opts: SqliteStoreOptions) {
     const memory = opts.file === ':memory:' || opts.file === '';
@@ -65,9 +69,32 @@ export class SqliteStore implements Store {
     this.#wal = durable ? new WalSync(`${opts.file}-wal`) : null;
     this.#group = new GroupCommit<ChangeSet>({
       db: this.#db,
-      run: (changes) => writeChangeSet({ changes, stmt: (sql) => this.#stmt(sql) }),
+      run: (changes) =>
+        writeChangeSet({ changes, stmt: (sql) => this.#stmt(sql), lockFor: (row) => this.#lockFor(row) }),
+      afterCommit: (values) => this.#handOver(values as OutboxRow[][]),
+      afterBatch: () => {
+        this.#handedOff = 0;
+      },
       sync: this.#wal ? () => this.#wal!.sync() : undefined,
     });
+  }
+
+  setOutboxHandoff(handoff: OutboxHandoff | null): void {
+    this.#handoff = handoff;
+  }
+
+  #lockFor(row: { runAt: number }): { owner: string; now: number } | null {
+    const handoff = this.#handoff;
+    if (!handoff) return null;
+    const now = handoff.now();
+    if (row.runAt > now || handoff.available() - this.#handedOff <= 0) return null;
+    this.#handedOff += 1;
+    return { owner: handoff.owner, now };
+  }
+
+  #handOver(locked: OutboxRow[][]): void {
+    const rows = locked.flat();
+    if (rows.length > 0) this.#handoff?.take(rows);
   }
 
   /** How many group-commit transactions ran and how many change sets they held. */

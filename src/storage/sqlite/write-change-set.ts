@@ -1,12 +1,22 @@
 import type Database from 'better-sqlite3';
-import { ConflictError, type ChangeSet } from '../store.js';
-import { callParams } from './rows.js';
+import { ConflictError, type ChangeSet, type OutboxRow } from '../store.js';
+import { callParams, toOutboxRow, type OutboxColumns } from './rows.js';
 
 export interface WriteChangeSetOptions {
   changes: ChangeSet;
   /** Returns a (cached) prepared statement for the SQL. */
   stmt: (sql: string) => Database.Statement;
+  /**
+   * Locks due outbox rows for a dispatcher as they are inserted: `lockFor()` is asked for each
+   * due row that is its call's only pending row and answers the owner and lock time, or null
+   * when the dispatcher takes no more rows.
+   */
+  lockFor?: (row: { runAt: number }) => { owner: string; now: number } | null;
 }
+
+const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
+  VALUES (@id, @callId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE call_id = @callId),
+          @url, @body, @runAt, 'pending', 0, @now, @lockedBy, @lockedAt)`;
 
 /**
  * Writes one change set. Must run inside a transaction or savepoint: it throws on the first
@@ -18,8 +28,11 @@ export interface WriteChangeSetOptions {
  *
  * A call insert (expectedRevision null) stores `record.revision` exactly as given; an update
  * stores `record.revision` as given too (the caller passes the bumped revision).
+ *
+ * Returns the outbox rows it inserted locked (see `lockFor`).
  */
-export function writeChangeSet({ changes, stmt }: WriteChangeSetOptions): void {
+export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions): OutboxRow[] {
+  const locked: OutboxRow[] = [];
   for (const save of changes.calls ?? []) {
     const params = callParams(save.record);
     if (save.expectedRevision === null) {
@@ -45,18 +58,27 @@ export function writeChangeSet({ changes, stmt }: WriteChangeSetOptions): void {
   }
 
   for (const row of changes.outbox ?? []) {
-    stmt(
-      `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at)
-       VALUES (@id, @callId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE call_id = @callId),
-               @url, @body, @runAt, 'pending', 0, @now)`,
-    ).run({
+    const params = {
       id: row.id,
       callId: row.callId,
       url: row.url,
       body: row.body,
       runAt: row.runAt,
       now: changes.now,
-    });
+      lockedBy: null as string | null,
+      lockedAt: null as number | null,
+    };
+    const lock = lockFor && !hasPendingRow(stmt, row.callId) ? lockFor(row) : null;
+    if (!lock) {
+      stmt(INSERT_OUTBOX).run(params);
+      continue;
+    }
+    const inserted = stmt(`${INSERT_OUTBOX} RETURNING *`).get({
+      ...params,
+      lockedBy: lock.owner,
+      lockedAt: lock.now,
+    }) as OutboxColumns;
+    locked.push(toOutboxRow(inserted));
   }
 
   for (const id of changes.cancelTimers ?? []) {
@@ -70,4 +92,11 @@ export function writeChangeSet({ changes, stmt }: WriteChangeSetOptions): void {
          due_at = excluded.due_at, payload = excluded.payload`,
     ).run({ id: t.id, callId: t.callId, kind: t.kind, dueAt: t.dueAt, payload: t.payload });
   }
+  return locked;
+}
+
+function hasPendingRow(stmt: WriteChangeSetOptions['stmt'], callId: string): boolean {
+  // `+status`: look the call's rows up by (call_id, seq), not through every pending row.
+  const sql = `SELECT 1 FROM outbox WHERE call_id = ? AND +status = 'pending' LIMIT 1`;
+  return stmt(sql).pluck().get(callId) !== undefined;
 }
