@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
+import type { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { OutboxHandoff, OutboxRow, Store } from '../../src/storage/store.js';
+import type { Receiver } from './support/receiver.js';
+import {
+  EventLog,
+  addRows,
+  makeDispatcher,
+  memoryStore,
+  notificationBody,
+  startReceiver,
+} from './support/harness.js';
+
+/**
+ * The store as the dispatcher sees it, recording what it claims and what is handed to it: for
+ * each handed-over row, the row given to `take` and the row as stored at that moment (read
+ * synchronously, between the COMMIT and the start of its delivery).
+ */
+function spyStore(store: SqliteStore) {
+  const claimed: string[] = [];
+  const handoffs: (string | null)[] = [];
+  const taken: { row: OutboxRow; stored: Promise<OutboxRow | undefined> }[] = [];
+  const wrapHandoff = (handoff: OutboxHandoff | null): OutboxHandoff | null =>
+    handoff && {
+      owner: handoff.owner,
+      now: () => handoff.now(),
+      available: () => handoff.available(),
+      take: (rows) => {
+        // getOutbox runs its SELECT before it first awaits: this is the row right after COMMIT.
+        for (const row of rows) taken.push({ row, stored: store.getOutbox(row.id) });
+        handoff.take(rows);
+      },
+    };
+  const spy = new Proxy<Store>(store, {
+    get(target, prop) {
+      if (prop === 'claimOutbox') {
+        return async (opts: Parameters<Store['claimOutbox']>[0]) => {
+          const rows = await target.claimOutbox(opts);
+          claimed.push(...rows.map((r) => r.id));
+          return rows;
+        };
+      }
+      if (prop === 'setOutboxHandoff') {
+        return (handoff: OutboxHandoff | null) => {
+          handoffs.push(handoff?.owner ?? null);
+          store.setOutboxHandoff(wrapHandoff(handoff));
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { spy, claimed, handoffs, taken };
+}
+
+describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
+  let receiver: Receiver;
+  before(async () => {
+    receiver = await startReceiver();
+  });
+  after(() => receiver.close());
+
+  it('delivers a row committed after start() through the handoff, without claiming it', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const { spy, claimed, handoffs, taken } = spyStore(store);
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const dispatcher = await makeDispatcher({ store: spy, clock, log, owner: 'handoff-owner' });
+    dispatcher.start();
+    assert.deepEqual(handoffs, ['handoff-owner']);
+
+    await addRows(store, { url: () => receiver.url('/handoff'), rows: [['H', 1]], now: clock.now() });
+    // No kick(): the commit itself hands the row to the dispatcher.
+    await log.waitFor('delivered');
+
+    assert.equal(taken.length, 1);
+    const [first] = taken;
+    const locked: OutboxRow = {
+      id: 'H-1',
+      callId: 'H',
+      seq: 1,
+      url: receiver.url('/handoff'),
+      body: notificationBody('H', 1),
+      runAt: clock.now(),
+      status: 'pending',
+      attempts: 0,
+      lockedBy: 'handoff-owner',
+      lockedAt: clock.now(),
+      createdAt: clock.now(),
+      lastError: null,
+    };
+    assert.deepEqual(first!.row, locked);
+    assert.deepEqual(await first!.stored, locked);
+    assert.equal(claimed.includes('H-1'), false, 'the row never came from claimOutbox');
+
+    assert.deepEqual(receiver.messageIds('/handoff'), ['H-1']);
+    const stored = await store.getOutbox('H-1');
+    assert.deepEqual(stored, { ...locked, status: 'delivered', attempts: 1, lockedBy: null, lockedAt: null });
+    assert.deepEqual(
+      (await store.listAttempts('H-1')).map((a) => [a.attempt, a.at, a.status]),
+      [[1, clock.now(), 202]],
+    );
+    assert.deepEqual(
+      log.events.map((e) => e.type),
+      ['delivered'],
+    );
+
+    await dispatcher.stop();
+    assert.deepEqual(handoffs, ['handoff-owner', null]);
+    await store.close();
+  });
+
+  it('after stop(), a newly committed row stays unlocked and pending', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const { spy, handoffs, taken } = spyStore(store);
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const dispatcher = await makeDispatcher({ store: spy, clock, log, owner: 'stopped-owner' });
+    dispatcher.start();
+    await addRows(store, { url: () => receiver.url('/before-stop'), rows: [['S', 1]], now: clock.now() });
+    await log.waitFor('delivered');
+    await dispatcher.stop();
+    assert.deepEqual(handoffs, ['stopped-owner', null]);
+
+    await addRows(store, { url: () => receiver.url('/after-stop'), rows: [['T', 1]], now: clock.now() });
+    const row = await store.getOutbox('T-1');
+    assert.equal(row?.status, 'pending');
+    assert.equal(row?.lockedBy, null);
+    assert.equal(row?.lockedAt, null);
+    assert.deepEqual(
+      taken.map((t) => t.row.id),
+      ['S-1'],
+    );
+    assert.deepEqual(receiver.messageIds(), ['S-1']);
+    assert.equal(log.of('delivered').length, 1);
+    assert.equal(dispatcher.inFlight, 0);
+    await store.close();
+  });
+
+  it('a row queued behind a pending row of its call is claimed, not handed over, and keeps its order', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const { spy, claimed, taken } = spyStore(store);
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const dispatcher = await makeDispatcher({ store: spy, clock, log, owner: 'ordered-owner' });
+    dispatcher.start();
+    await addRows(store, {
+      url: () => receiver.url('/ordered'),
+      rows: [
+        ['O', 1],
+        ['O', 2],
+      ],
+      now: clock.now(),
+    });
+    await log.waitFor('delivered', 2);
+    await dispatcher.stop();
+
+    assert.deepEqual(
+      taken.map((t) => t.row.id),
+      ['O-1'],
+    );
+    assert.equal(claimed.includes('O-2'), true);
+    assert.equal(claimed.includes('O-1'), false);
+    assert.deepEqual(receiver.messageIds('/ordered'), ['O-1', 'O-2']);
+    await store.close();
+  });
+});
