@@ -17,6 +17,9 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
   const commitToDurable = [];
   const applyToReceipt = [];
   const applyDuration = [];
+  const commitToHanded = [];
+  let fromCommit = 0;
+  const handedToReceipt = [];
   const createdToReceiptWall = [];
   const createdToAttempt = [];
   const attemptLatency = [];
@@ -41,6 +44,12 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
     commitToDurable.push((durable - committed) / 1e6);
     applyToReceipt.push((got.mono - probe.called[i]) / 1e6);
     applyDuration.push((committed - probe.called[i]) / 1e6);
+    if (probe.fromCommit?.[id]) fromCommit++;
+    const handed = probe.handed?.[id];
+    if (handed !== undefined) {
+      commitToHanded.push((handed - committed) / 1e6);
+      handedToReceipt.push((got.mono - handed) / 1e6);
+    }
     createdToReceiptWall.push(got.wall - stored.createdAt);
     if (stored.attempts > 1) retried++;
     const first = firstAttempt.get(id);
@@ -60,6 +69,9 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
       `(${missing} never received, ${duplicates} duplicate receipts, ${retried} needed a retry)`,
     `notifications received in the window: ${receivedInWindow} (${(receivedInWindow / windowSeconds).toFixed(0)}/s)`,
     `COMMIT -> receipt [hrtime]: ${fmtMs(percentiles(commitToReceipt))}`,
+    `  taken by the dispatcher at their COMMIT (the rest found by claimOutbox): ${fromCommit}`,
+    `  COMMIT -> handed to the sender thread [hrtime]: ${fmtMs(percentiles(commitToHanded))}`,
+    `  handed to the sender thread -> receipt [hrtime]: ${fmtMs(percentiles(handedToReceipt))}`,
     `durable (store.apply resolved after the WAL fsync) -> receipt [hrtime]: ${fmtMs(percentiles(durableToReceipt))}`,
     `  received before store.apply resolved (claimOutbox sees a row once COMMITted): ${beforeAck}`,
     `COMMIT -> durable (WAL fsync wait) [hrtime]: ${fmtMs(percentiles(commitToDurable))}`,

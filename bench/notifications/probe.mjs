@@ -4,12 +4,14 @@
 //   apply called; the group commit's SQLite COMMIT returned (from then on claimOutbox can see the
 //   row); apply resolved (the WAL fsync that followed has finished, and the lifecycle kicks the
 //   dispatcher right after);
+// - per outbox row id, when its first attempt was handed to the sender thread (a message posted);
 // - with SB_BENCH_HOLD_OUTBOX=1, the dispatcher's start() is deferred until the process receives
 //   SIGUSR2, so a backlog can pile up while everything else runs; the release time is recorded.
 // Everything is written as JSON to SB_BENCH_PROBE_OUT when the process exits.
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { OutboxDispatcher } from '../../dist/src/outbox/dispatcher.js';
+import { SenderThread } from '../../dist/src/outbox/sender-thread.js';
 import { SqliteStore } from '../../dist/src/storage/sqlite/sqlite-store.js';
 
 const out = process.env.SB_BENCH_PROBE_OUT;
@@ -33,6 +35,30 @@ Database.prototype.exec = function probedExec(sql) {
   return result;
 };
 let releasedAt = null;
+
+// Which rows reached the dispatcher straight from their COMMIT (the outbox handoff).
+const fromCommit = {};
+const setHandoff = SqliteStore.prototype.setOutboxHandoff;
+SqliteStore.prototype.setOutboxHandoff = function probedSetHandoff(handoff) {
+  if (!handoff) return setHandoff.call(this, handoff);
+  const take = handoff.take;
+  return setHandoff.call(this, {
+    ...handoff,
+    take: (rows) => {
+      for (const row of rows) fromCommit[row.id] = 1;
+      take(rows);
+    },
+  });
+};
+
+// When the dispatcher hands each notification's first attempt to the sender thread.
+const handed = {};
+const send = SenderThread.prototype.send;
+SenderThread.prototype.send = function probedSend(request) {
+  const id = request.headers['x-microsoft-skype-message-id'];
+  handed[id] ??= monoNs();
+  return send.call(this, request);
+};
 
 const apply = SqliteStore.prototype.apply;
 SqliteStore.prototype.apply = function probedApply(changes) {
@@ -63,5 +89,8 @@ if (process.env.SB_BENCH_HOLD_OUTBOX === '1') {
 
 if (out)
   process.on('exit', () =>
-    writeFileSync(out, JSON.stringify({ ids, called, sqlCommitted, committed, releasedAt })),
+    writeFileSync(
+      out,
+      JSON.stringify({ ids, called, sqlCommitted, committed, handed, fromCommit, releasedAt }),
+    ),
   );

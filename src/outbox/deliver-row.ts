@@ -1,11 +1,11 @@
-import type { Dispatcher } from 'undici';
 import type { Clock } from '../domain/clock.js';
 import type { DeliveryAttempt, OutboxRow, Store } from '../storage/store.js';
 import { nextRunAt, type Backoff } from './backoff.js';
 import { notificationHeaders, type CallbackTokenCache } from './callback-auth.js';
 import { classifyOutcome, parseHttpUrl } from './classify-outcome.js';
 import type { FailReason, OutboxEvent } from './events.js';
-import { EXCERPT_CHARS, errorExcerpt, sendNotification } from './send-notification.js';
+import { EXCERPT_CHARS, errorExcerpt } from './send-notification.js';
+import type { NotificationSender } from './sender-protocol.js';
 
 /** What the dispatcher knows about a row's call: whom the token is for. */
 export interface CallAudience {
@@ -18,7 +18,7 @@ export interface CallAudience {
 export interface DeliveryContext {
   store: Store;
   clock: Clock;
-  dispatcher: Dispatcher;
+  send: NotificationSender;
   tokens: CallbackTokenCache;
   lookupCall: (callId: string) => Promise<CallAudience | undefined>;
   backoff: Backoff;
@@ -72,8 +72,7 @@ async function attemptDelivery(ctx: DeliveryContext, row: OutboxRow): Promise<vo
     return await retry(ctx, row, attempt(null, 0, errorExcerpt(error)));
   }
 
-  const result = await sendNotification({
-    dispatcher: ctx.dispatcher,
+  const result = await ctx.send({
     url: row.url,
     body: row.body,
     timeoutMs: ctx.requestTimeoutMs,

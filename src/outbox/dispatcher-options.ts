@@ -18,7 +18,7 @@ export interface OutboxDispatcherOptions {
   lookupCall: (callId: string) => Promise<CallAudience | undefined>;
   /** The lock owner written on claimed rows. Default: host:pid:random. */
   owner?: string;
-  /** Deliveries in flight at once (each to a different call). Default 16. */
+  /** POSTs under way at once (each to a different call), and keep-alive connections per bot. Default 64. */
   concurrency?: number;
   /** A lock older than this (clock ms) is taken over: its owner is presumed dead. Default 30000. */
   staleLockMs?: number;
@@ -29,7 +29,13 @@ export interface OutboxDispatcherOptions {
   maxIdleMs?: number;
   /** Default: CALLBACK_USER_AGENT. */
   userAgent?: string;
-  /** The HTTP dispatcher to POST with. Default: an undici Agent (keep-alive) closed by stop(). */
+  /**
+   * Where POSTs are made: 'thread' (default) from a worker thread with its own keep-alive agent,
+   * so a notification leaves the moment it is committed however busy this thread is; 'main' from
+   * this thread. Both are closed by stop().
+   */
+  sendFrom?: 'thread' | 'main';
+  /** An HTTP dispatcher to POST with from this thread (implies sendFrom 'main'); left open by stop(). */
   dispatcher?: Dispatcher;
   onEvent?: OutboxListener;
 }

@@ -8,8 +8,14 @@ import { CALLBACK_USER_AGENT, CallbackTokenCache } from './callback-auth.js';
 import { deliverRow, type DeliveryContext } from './deliver-row.js';
 import { positiveInteger, type OutboxDispatcherOptions } from './dispatcher-options.js';
 import { safeEmit, type OutboxEvent } from './events.js';
+import { sendNotification, type SendResult } from './send-notification.js';
+import type { SendRequest } from './sender-protocol.js';
+import { SenderThread } from './sender-thread.js';
 
 export type { OutboxDispatcherOptions } from './dispatcher-options.js';
+
+/** Idle keep-alive connections to a bot are closed after this long. */
+const KEEP_ALIVE_MS = 4_000;
 
 /**
  * Delivers outbox rows: claims due rows (at most one per call, so each call's notifications
@@ -25,10 +31,18 @@ export class OutboxDispatcher {
   readonly #concurrency: number;
   readonly #staleLockMs: number;
   readonly #maxIdleMs: number;
-  readonly #context: Omit<DeliveryContext, 'dispatcher'>;
+  readonly #context: DeliveryContext;
   readonly #givenDispatcher: Dispatcher | undefined;
+  readonly #sendFrom: 'thread' | 'main';
   #agent: Agent | undefined;
+  #thread: SenderThread | undefined;
   readonly #inFlight = new Map<string, Promise<void>>();
+  /**
+   * Slots taken: a delivery holds one from its launch until its POST has been answered (not
+   * while its result is recorded). A store with a handoff counts the rows a batch hands over and
+   * claims for this owner against available(), so the two never add up to more than the free slots.
+   */
+  #busy = 0;
   #started = false;
   #ticking: Promise<void> | undefined;
   #again = false;
@@ -40,7 +54,7 @@ export class OutboxDispatcher {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#store = opts.store;
     this.#clock = opts.clock;
-    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 128);
+    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 64);
     this.#staleLockMs = positiveInteger('staleLockMs', opts.staleLockMs ?? 30_000);
     const requestTimeoutMs = positiveInteger('requestTimeoutMs', opts.requestTimeoutMs ?? 10_000);
     if (requestTimeoutMs >= this.#staleLockMs) {
@@ -50,10 +64,13 @@ export class OutboxDispatcher {
     }
     this.#maxIdleMs = positiveInteger('maxIdleMs', opts.maxIdleMs ?? 1_000);
     this.#givenDispatcher = opts.dispatcher;
+    this.#sendFrom = opts.dispatcher ? 'main' : (opts.sendFrom ?? 'thread');
     const onEvent = opts.onEvent;
     this.#context = {
       store: opts.store,
       clock: opts.clock,
+      // Replaced per delivery by #launch, which frees the delivery's slot once the POST is answered.
+      send: (request) => this.#send(request),
       tokens: new CallbackTokenCache({ keys: opts.keys, issuer: opts.issuer }),
       lookupCall: opts.lookupCall,
       backoff: resolveBackoff(opts.backoff),
@@ -85,10 +102,9 @@ export class OutboxDispatcher {
     this.#store.setOutboxHandoff?.({
       owner: this.owner,
       now: () => this.#clock.now(),
-      available: () => this.#concurrency - this.#inFlight.size,
+      available: () => this.#concurrency - this.#busy,
       take: (rows) => {
-        const context = this.#deliveryContext();
-        for (const row of rows) this.#launch(row, context);
+        for (const row of rows) void this.#launch(row);
       },
     });
     this.#requestTick();
@@ -111,6 +127,9 @@ export class OutboxDispatcher {
     const agent = this.#agent;
     this.#agent = undefined;
     if (agent) await agent.close();
+    const thread = this.#thread;
+    this.#thread = undefined;
+    if (thread) await thread.close();
   }
 
   /** Claims one batch of due rows (up to the free slots), delivers it and returns how many were attempted. */
@@ -122,7 +141,7 @@ export class OutboxDispatcher {
 
   async #claimAndLaunch(): Promise<{ launched: Promise<void>[]; now: number }> {
     const now = this.#clock.now();
-    const limit = this.#concurrency - this.#inFlight.size;
+    const limit = this.#concurrency - this.#busy;
     if (limit <= 0) return { launched: [], now };
     const rows = await this.#store.claimOutbox({
       now,
@@ -130,17 +149,22 @@ export class OutboxDispatcher {
       limit,
       staleLockMs: this.#staleLockMs,
     });
-    const context = this.#deliveryContext();
-    const launched = rows.map((row) => this.#launch(row, context));
+    const launched = rows.map((row) => this.#launch(row));
     return { launched, now };
   }
 
-  #deliveryContext(): DeliveryContext {
-    return { ...this.#context, dispatcher: this.#httpDispatcher() };
-  }
-
   /** Delivers a row locked for this dispatcher, after our own earlier delivery of it if one is settling. */
-  #launch(row: OutboxRow, context: DeliveryContext): Promise<void> {
+  #launch(row: OutboxRow): Promise<void> {
+    this.#busy += 1;
+    let held = true;
+    const release = (): void => {
+      if (held) this.#busy -= 1;
+      held = false;
+    };
+    const context: DeliveryContext = {
+      ...this.#context,
+      send: (request) => this.#send(request).finally(release),
+    };
     const previous = this.#inFlight.get(row.id);
     const run = previous
       ? previous.then(async () => {
@@ -148,6 +172,7 @@ export class OutboxDispatcher {
         })
       : deliverRow(context, row);
     const delivery = run.finally(() => {
+      release();
       if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
       this.#requestTick();
     });
@@ -175,14 +200,22 @@ export class OutboxDispatcher {
     }
   }
 
-  #httpDispatcher(): Dispatcher {
-    if (this.#givenDispatcher) return this.#givenDispatcher;
-    this.#agent ??= new Agent({
-      keepAliveTimeout: 4_000,
+  /** POSTs one notification from the sender thread, or from this thread with an undici dispatcher. */
+  #send(request: SendRequest): Promise<SendResult> {
+    const settings = {
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
       connections: this.#concurrency,
-      connect: { timeout: this.#context.requestTimeoutMs },
-    });
-    return this.#agent;
+      connectTimeoutMs: this.#context.requestTimeoutMs,
+    };
+    if (this.#sendFrom === 'thread') return (this.#thread ??= new SenderThread(settings)).send(request);
+    const dispatcher =
+      this.#givenDispatcher ??
+      (this.#agent ??= new Agent({
+        keepAliveTimeout: settings.keepAliveTimeoutMs,
+        connections: settings.connections,
+        connect: { timeout: settings.connectTimeoutMs },
+      }));
+    return sendNotification({ dispatcher, ...request });
   }
 
   #requestTick(): void {

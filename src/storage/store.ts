@@ -35,8 +35,8 @@ export interface OutboxRow extends OutboxRowInput {
 
 /**
  * A dispatcher that takes due outbox rows the moment they are committed, instead of finding them
- * with claimOutbox: a row inserted by apply() that is due (runAt <= the change set's now) and is
- * its call's only pending row is written already locked by `owner`, and handed to `take` right
+ * with claimOutbox: a row inserted by apply() that is due (runAt <= handoff.now()) and is its
+ * call's only pending row is written already locked by `owner`, and handed to `take` right
  * after the COMMIT that holds it. Rows that do not qualify (an earlier row of the call is still
  * pending, not due yet, or `available()` is 0) stay for claimOutbox.
  */
@@ -125,8 +125,8 @@ export interface Store {
    */
   releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number>;
   /**
-   * Hands rows committed from now on to `handoff` (see OutboxHandoff); null stops it. A backend
-   * without it leaves every row to claimOutbox.
+   * Hands rows committed from now on to `handoff` (see OutboxHandoff), replacing any earlier one;
+   * null stops it. A backend without it leaves every row to claimOutbox.
    */
   setOutboxHandoff?(handoff: OutboxHandoff | null): void;
   /** Records an attempt and marks the row delivered. */

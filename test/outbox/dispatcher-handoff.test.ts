@@ -169,4 +169,33 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     assert.deepEqual(receiver.messageIds('/ordered'), ['O-1', 'O-2']);
     await store.close();
   });
+
+  it('a claim and a handoff in the same batch share the concurrency limit', async () => {
+    receiver.clear();
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    for (const c of ['P', 'Q']) receiver.script(`/shared/${c}`, [{ until: gate, then: { status: 202 } }]);
+    const store = await memoryStore();
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const url = (c: string): string => receiver.url(`/shared/${c}`);
+    // Only claimOutbox can find P-1: it was committed before the dispatcher started.
+    await addRows(store, { url, rows: [['P', 1]], now: clock.now() });
+    const dispatcher = await makeDispatcher({ store, clock, log, concurrency: 1 });
+    dispatcher.start(); // its claim (limit 1) joins the next batch...
+    await addRows(store, { url, rows: [['Q', 1]], now: clock.now() }); // ...which also commits Q-1
+    try {
+      await receiver.waitFor(1);
+      assert.equal(dispatcher.inFlight, 1);
+      assert.deepEqual(receiver.messageIds(), ['P-1']);
+      assert.equal((await store.getOutbox('Q-1'))?.lockedBy, null);
+    } finally {
+      open();
+    }
+    await log.waitFor('delivered', 2);
+    await dispatcher.stop();
+    assert.equal(receiver.maxConcurrent, 1);
+    assert.deepEqual(receiver.messageIds(), ['P-1', 'Q-1']);
+    await store.close();
+  });
 });

@@ -53,8 +53,8 @@ export class SqliteStore implements Store {
   readonly #wal: WalSync | null;
   #closed = false;
   #handoff: OutboxHandoff | null = null;
-  /** Rows locked for the handoff by the batch being written. */
-  #handedOff = 0;
+  /** Rows the batch being written locked for the handoff's owner (handed over or claimed). */
+  #takenInBatch = 0;
 
   constructor(opts: SqliteStoreOptions) {
     const memory = opts.file === ':memory:' || opts.file === '';
@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
         writeChangeSet({ changes, stmt: (sql) => this.#stmt(sql), lockFor: (row) => this.#lockFor(row) }),
       afterCommit: (values) => this.#handOver(values as OutboxRow[][]),
       afterBatch: () => {
-        this.#handedOff = 0;
+        this.#takenInBatch = 0;
       },
       sync: this.#wal ? () => this.#wal!.sync() : undefined,
     });
@@ -87,8 +87,8 @@ export class SqliteStore implements Store {
     const handoff = this.#handoff;
     if (!handoff) return null;
     const now = handoff.now();
-    if (row.runAt > now || handoff.available() - this.#handedOff <= 0) return null;
-    this.#handedOff += 1;
+    if (row.runAt > now || handoff.available() - this.#takenInBatch <= 0) return null;
+    this.#takenInBatch += 1;
     return { owner: handoff.owner, now };
   }
 
@@ -151,7 +151,16 @@ export class SqliteStore implements Store {
     // Part of the next group-commit batch: claims share its transaction instead of each committing.
     return this.#group.enqueueWork(
       () => {
-        const ids = select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit: opts.limit });
+        // The handoff's owner has only the slots its dispatcher has free now, less what this
+        // batch already handed over to it.
+        const handoff = this.#handoff;
+        const limit =
+          handoff?.owner === opts.owner
+            ? Math.min(opts.limit, handoff.available() - this.#takenInBatch)
+            : opts.limit;
+        if (limit <= 0) return [];
+        const ids = select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit });
+        if (handoff?.owner === opts.owner) this.#takenInBatch += ids.length;
         return ids.map((id) =>
           toOutboxRow(lock.get({ id, owner: opts.owner, now: opts.now }) as OutboxColumns),
         );

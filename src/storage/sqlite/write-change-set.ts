@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ConflictError, type ChangeSet, type OutboxRow } from '../store.js';
-import { callParams, toOutboxRow, type OutboxColumns } from './rows.js';
+import { callParams } from './rows.js';
 
 export interface WriteChangeSetOptions {
   changes: ChangeSet;
@@ -15,8 +15,10 @@ export interface WriteChangeSetOptions {
 }
 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
-  VALUES (@id, @callId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE call_id = @callId),
-          @url, @body, @runAt, 'pending', 0, @now, @lockedBy, @lockedAt)`;
+  VALUES (@id, @callId, @seq, @url, @body, @runAt, 'pending', 0, @now, @lockedBy, @lockedAt)`;
+
+/** The call's last seq and whether it has a pending row, in one pass over its rows. */
+const CALL_OUTBOX = `SELECT MAX(seq) AS seq, MAX(status = 'pending') AS pending FROM outbox WHERE call_id = ?`;
 
 /**
  * Writes one change set. Must run inside a transaction or savepoint: it throws on the first
@@ -58,27 +60,31 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
   }
 
   for (const row of changes.outbox ?? []) {
-    const params = {
+    const prior = stmt(CALL_OUTBOX).get(row.callId) as { seq: number | null; pending: number | null };
+    const seq = (prior.seq ?? 0) + 1;
+    const lock = lockFor && prior.pending !== 1 ? lockFor(row) : null;
+    const inserted: OutboxRow = {
+      ...row,
+      seq,
+      status: 'pending',
+      attempts: 0,
+      lockedBy: lock?.owner ?? null,
+      lockedAt: lock?.now ?? null,
+      createdAt: changes.now,
+      lastError: null,
+    };
+    stmt(INSERT_OUTBOX).run({
       id: row.id,
       callId: row.callId,
+      seq,
       url: row.url,
       body: row.body,
       runAt: row.runAt,
       now: changes.now,
-      lockedBy: null as string | null,
-      lockedAt: null as number | null,
-    };
-    const lock = lockFor && !hasPendingRow(stmt, row.callId) ? lockFor(row) : null;
-    if (!lock) {
-      stmt(INSERT_OUTBOX).run(params);
-      continue;
-    }
-    const inserted = stmt(`${INSERT_OUTBOX} RETURNING *`).get({
-      ...params,
-      lockedBy: lock.owner,
-      lockedAt: lock.now,
-    }) as OutboxColumns;
-    locked.push(toOutboxRow(inserted));
+      lockedBy: inserted.lockedBy,
+      lockedAt: inserted.lockedAt,
+    });
+    if (lock) locked.push(inserted);
   }
 
   for (const id of changes.cancelTimers ?? []) {
@@ -93,10 +99,4 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
     ).run({ id: t.id, callId: t.callId, kind: t.kind, dueAt: t.dueAt, payload: t.payload });
   }
   return locked;
-}
-
-function hasPendingRow(stmt: WriteChangeSetOptions['stmt'], callId: string): boolean {
-  // `+status`: look the call's rows up by (call_id, seq), not through every pending row.
-  const sql = `SELECT 1 FROM outbox WHERE call_id = ? AND +status = 'pending' LIMIT 1`;
-  return stmt(sql).pluck().get(callId) !== undefined;
 }

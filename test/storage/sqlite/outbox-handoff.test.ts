@@ -217,6 +217,33 @@ for (const [name, makeStore] of backends) {
       assert.deepEqual(await s.getOutbox('e1'), unlocked(box('e1', 'E', NOW), 1));
     });
 
+    it("a claim by the handoff's owner shares available() with the rows handed over in its batch", async () => {
+      const h = recordingHandoff({ available: 2 });
+      s.setOutboxHandoff(h.handoff);
+      await s.apply({ now: 7, outbox: [box('a1', 'A', NOW + 5), box('b1', 'B', NOW + 5)] });
+      // Both are due at NOW + 5 only: nothing was handed over, both wait for a claim.
+      assert.deepEqual(h.takes, []);
+      // One batch: a change set handing c1 over, then the owner's claim with a limit of 10.
+      const [, claimed] = await Promise.all([
+        s.apply({ now: 7, outbox: [box('c1', 'C', NOW)] }),
+        s.claimOutbox({ now: NOW + 5, owner: OWNER, limit: 10, staleLockMs: 1_000 }),
+      ]);
+      assert.deepEqual(h.takes, [[handed(box('c1', 'C', NOW), 1)]]);
+      assert.deepEqual(ids(claimed), ['a1']);
+      // Another owner's claim is not limited by the handoff.
+      assert.deepEqual(ids(await claim('claimer', NOW + 5)), ['b1']);
+      // The claim first, then a change set: the claim took the only slot left.
+      h.state.available = 1;
+      await s.apply({ now: 7, outbox: [box('d1', 'D', NOW + 5)] });
+      const [again] = await Promise.all([
+        s.claimOutbox({ now: NOW + 5, owner: OWNER, limit: 10, staleLockMs: 1_000 }),
+        s.apply({ now: 7, outbox: [box('e1', 'E', NOW)] }),
+      ]);
+      assert.deepEqual(ids(again), ['d1']);
+      assert.equal(h.takes.length, 1);
+      assert.deepEqual(await s.getOutbox('e1'), unlocked(box('e1', 'E', NOW), 1));
+    });
+
     it('rows held back or not due use none of available()', async () => {
       const h = recordingHandoff({ available: 2 });
       s.setOutboxHandoff(h.handoff);

@@ -1,0 +1,75 @@
+import { Worker } from 'node:worker_threads';
+import type { SendResult } from './send-notification.js';
+import type { ResultMessage, SendMessage, SendRequest, SenderThreadSettings } from './sender-protocol.js';
+
+/**
+ * Sends notifications from a worker thread (sender-worker.ts), so a POST leaves as soon as the
+ * dispatcher hands it over, however busy the main thread is with requests, timers and SQLite:
+ * the main thread only posts a message. The thread starts on the first send; if it dies, the
+ * sends it held come back as errors (retried like a refused connection) and the next send starts
+ * a new one. It keeps the process alive only while sends are outstanding.
+ */
+export class SenderThread {
+  readonly #settings: SenderThreadSettings;
+  #worker: Worker | undefined;
+  #nextId = 1;
+  readonly #pending = new Map<number, (result: SendResult) => void>();
+
+  constructor(settings: SenderThreadSettings) {
+    this.#settings = settings;
+  }
+
+  /** Sends currently waiting for the thread's answer. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  send(request: SendRequest): Promise<SendResult> {
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise<SendResult>((resolve) => {
+      this.#pending.set(id, resolve);
+      if (this.#pending.size === 1) worker.ref();
+      const message: SendMessage = { id, ...request };
+      worker.postMessage(message);
+    });
+  }
+
+  /** Ends the thread (and its connections); sends still pending come back as errors. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (worker) await worker.terminate();
+    this.#failAll('the delivery thread was closed');
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(new URL('./sender-worker.js', import.meta.url), {
+      workerData: this.#settings,
+    });
+    worker.unref();
+    worker.on('message', (message: ResultMessage) => {
+      const resolve = this.#pending.get(message.id);
+      if (!resolve) return;
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
+      resolve(message.result);
+    });
+    const lost = (why: string): void => {
+      if (this.#worker !== worker) return;
+      this.#worker = undefined;
+      this.#failAll(why);
+    };
+    worker.on('error', (error) => lost(`the delivery thread failed: ${error.message}`));
+    worker.on('exit', (code) => lost(`the delivery thread exited with code ${code}`));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #failAll(excerpt: string): void {
+    const waiting = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const resolve of waiting) resolve({ kind: 'error', excerpt, latencyMs: 0 });
+  }
+}

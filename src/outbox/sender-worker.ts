@@ -1,0 +1,23 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Agent } from 'undici';
+import { sendNotification } from './send-notification.js';
+import type { ResultMessage, SendMessage, SenderThreadSettings } from './sender-protocol.js';
+
+// The body of the sender thread (see sender-thread.ts): POSTs each notification it is given
+// with its own keep-alive agent and posts the outcome back. It holds no state but connections.
+const port = parentPort;
+if (port) {
+  const settings = workerData as SenderThreadSettings;
+  const agent = new Agent({
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
+    connections: settings.connections,
+    connect: { timeout: settings.connectTimeoutMs },
+  });
+  port.on('message', (message: SendMessage) => {
+    const { id, ...request } = message;
+    void sendNotification({ dispatcher: agent, ...request }).then((result) => {
+      const reply: ResultMessage = { id, result };
+      port.postMessage(reply);
+    });
+  });
+}
