@@ -45,6 +45,8 @@ export interface AppDeps {
   manualClock?: ManualClock;
   /** Called after each commit that added outbox rows (server.ts kicks the dispatcher). */
   onOutboxRows?: () => void;
+  /** Makes the outbox look at the store now (after a replay or a clock move). Default: onOutboxRows. */
+  kickOutbox?: () => void;
 }
 
 export interface BuiltApp {
@@ -112,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     store: deps.store,
     world: deps.world,
     now,
-    kickOutbox: () => deps.onOutboxRows?.(),
+    kickOutbox: () => (deps.kickOutbox ?? deps.onOutboxRows)?.(),
   });
   const openApi = collectOpenApiRoutes(app, '/_switchboard');
   const authenticate = (request: { headers: { authorization?: string } }) =>
@@ -156,7 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     clock: deps.clock,
     manualClock: deps.manualClock,
     runTimers: () => runner.runDue(),
-    kickOutbox: () => deps.onOutboxRows?.(),
+    kickOutbox: () => (deps.kickOutbox ?? deps.onOutboxRows)?.(),
   });
   await app.register(openApiRoutes, { prefix: '/_switchboard', collector: openApi, version: deps.version });
   return { app, calls, lifecycle, control, timers: runner };

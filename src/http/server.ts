@@ -75,7 +75,8 @@ export async function startServer(
       deliveryProfile: options.deliveryProfile ?? 'ordered',
       callbacks: options.allowInsecureCallbacks ? 'any' : 'loopback',
       manualClock,
-      onOutboxRows: () => dispatcher?.kick(),
+      onOutboxRows: () => dispatcher?.rowsCommitted(),
+      kickOutbox: () => dispatcher?.kick(),
     });
     const outbox = new OutboxDispatcher({
       store,

@@ -43,6 +43,13 @@ export class OutboxDispatcher {
    * claims for this owner against available(), so the two never add up to more than the free slots.
    */
   #busy = 0;
+  /** The store hands committed rows over (setOutboxHandoff), so only leftovers need a claim. */
+  #handoff = false;
+  /**
+   * Something may be claimable that no COMMIT handed over: a row left by the handoff, a retry,
+   * a redirect, a failed row (its call's next row is free now). Cleared when a look starts.
+   */
+  #claimWanted = true;
   #started = false;
   #ticking: Promise<void> | undefined;
   #again = false;
@@ -54,7 +61,7 @@ export class OutboxDispatcher {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#store = opts.store;
     this.#clock = opts.clock;
-    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 64);
+    this.#concurrency = positiveInteger('concurrency', opts.concurrency ?? 256);
     this.#staleLockMs = positiveInteger('staleLockMs', opts.staleLockMs ?? 30_000);
     const requestTimeoutMs = positiveInteger('requestTimeoutMs', opts.requestTimeoutMs ?? 10_000);
     if (requestTimeoutMs >= this.#staleLockMs) {
@@ -79,6 +86,7 @@ export class OutboxDispatcher {
       newRequestId: () => randomUUID(),
       emit: (event: OutboxEvent) => {
         if (event.type === 'retrying') this.#wakeups.push(event.nextRunAt);
+        if (event.type !== 'delivered') this.#claimWanted = true;
         safeEmit(onEvent, event);
       },
     };
@@ -99,25 +107,40 @@ export class OutboxDispatcher {
     this.#started = true;
     // Due rows come straight from each COMMIT (the last dispatcher started on a store gets them);
     // the claim query finds the rest (retries, rows held behind an earlier one, rows of earlier runs).
+    this.#handoff = this.#store.setOutboxHandoff !== undefined;
     this.#store.setOutboxHandoff?.({
       owner: this.owner,
       now: () => this.#clock.now(),
       available: () => this.#concurrency - this.#busy,
+      later: () => {
+        this.#claimWanted = true;
+      },
       take: (rows) => {
         for (const row of rows) void this.#launch(row);
       },
     });
+    this.#claimWanted = true;
     this.#requestTick();
   }
 
-  /** Looks at the store now (after a commit that added rows, or after the clock moved). No-op when stopped. */
+  /** Looks at the store now (after the clock moved, a replay...). No-op when stopped. */
   kick(): void {
+    this.#claimWanted = true;
     this.#requestTick();
+  }
+
+  /**
+   * After a commit that added rows: looks at the store unless the handoff took every row of it
+   * (then there is nothing a claim would find).
+   */
+  rowsCommitted(): void {
+    if (!this.#handoff || this.#claimWanted) this.#requestTick();
   }
 
   /** Stops claiming, waits for the deliveries in flight to be recorded, then closes its own HTTP agent. */
   async stop(): Promise<void> {
     if (this.#started) this.#store.setOutboxHandoff?.(null);
+    this.#handoff = false;
     this.#started = false;
     this.#again = false;
     this.#clearTimer();
@@ -143,6 +166,8 @@ export class OutboxDispatcher {
     const now = this.#clock.now();
     const limit = this.#concurrency - this.#busy;
     if (limit <= 0) return { launched: [], now };
+    // This claim sees every row committed so far; whatever is left after it says so again.
+    this.#claimWanted = false;
     const rows = await this.#store.claimOutbox({
       now,
       owner: this.owner,
@@ -158,8 +183,11 @@ export class OutboxDispatcher {
     this.#busy += 1;
     let held = true;
     const release = (): void => {
-      if (held) this.#busy -= 1;
+      if (!held) return;
       held = false;
+      this.#busy -= 1;
+      // A row may be waiting for this slot.
+      if (this.#claimWanted) this.#requestTick();
     };
     const context: DeliveryContext = {
       ...this.#context,
@@ -174,7 +202,7 @@ export class OutboxDispatcher {
     const delivery = run.finally(() => {
       release();
       if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
-      this.#requestTick();
+      if (!this.#handoff || this.#claimWanted) this.#requestTick();
     });
     this.#inFlight.set(row.id, delivery);
     return delivery;

@@ -46,6 +46,13 @@ export interface OutboxHandoff {
   now(): number;
   /** How many more rows the dispatcher takes now (checked per row while a batch is written). */
   available(): number;
+  /**
+   * Called when a committed row was left for claimOutbox (not due, held behind an earlier row
+   * of its call, or no slot left), when this owner's claim was cut to the free slots, and when a
+   * delivery result was recorded for a call that has pending rows: the dispatcher should claim
+   * again (once a slot frees), not rely on its idle timer.
+   */
+  later(): void;
   /** The rows locked for `owner` by one committed batch, in commit order. */
   take(rows: OutboxRow[]): void;
 }

@@ -27,6 +27,7 @@ function spyStore(store: SqliteStore) {
       owner: handoff.owner,
       now: () => handoff.now(),
       available: () => handoff.available(),
+      later: () => handoff.later(),
       take: (rows) => {
         // getOutbox runs its SELECT before it first awaits: this is the row right after COMMIT.
         for (const row of rows) taken.push({ row, stored: store.getOutbox(row.id) });
@@ -147,7 +148,14 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     const { spy, claimed, taken } = spyStore(store);
     const clock = new ManualClock(Date.now());
     const log = new EventLog();
-    const dispatcher = await makeDispatcher({ store: spy, clock, log, owner: 'ordered-owner' });
+    // A long idle timer: O-2 must be claimed because O-1's delivery finished, not on a timer.
+    const dispatcher = await makeDispatcher({
+      store: spy,
+      clock,
+      log,
+      owner: 'ordered-owner',
+      maxIdleMs: 60_000,
+    });
     dispatcher.start();
     await addRows(store, {
       url: () => receiver.url('/ordered'),
@@ -196,6 +204,57 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     await dispatcher.stop();
     assert.equal(receiver.maxConcurrent, 1);
     assert.deepEqual(receiver.messageIds(), ['P-1', 'Q-1']);
+    await store.close();
+  });
+
+  it('rowsCommitted() claims only when a committed row was left for a claim', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const { spy, claimed } = spyStore(store);
+    let claims = 0;
+    const counting = new Proxy<Store>(spy, {
+      get(target, prop) {
+        if (prop === 'claimOutbox') {
+          return (opts: Parameters<Store['claimOutbox']>[0]) => {
+            claims += 1;
+            return target.claimOutbox(opts);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const dispatcher = await makeDispatcher({ store: counting, clock, log, maxIdleMs: 60_000 });
+    dispatcher.start();
+    await log.waitFor('delivered', 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const afterStart = claims;
+    assert.equal(afterStart, 1, 'start() looks once');
+
+    // Handed over whole: nothing for a claim to find.
+    await addRows(store, { url: () => receiver.url('/rc'), rows: [['R', 1]], now: clock.now() });
+    dispatcher.rowsCommitted();
+    await log.waitFor('delivered', 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(claims, afterStart);
+
+    // S-2 waits behind S-1: the commit that left it makes rowsCommitted() claim.
+    await addRows(store, {
+      url: () => receiver.url('/rc'),
+      rows: [
+        ['S', 1],
+        ['S', 2],
+      ],
+      now: clock.now(),
+    });
+    dispatcher.rowsCommitted();
+    await log.waitFor('delivered', 3);
+    await dispatcher.stop();
+    assert.ok(claims > afterStart);
+    assert.deepEqual(claimed, ['S-2']);
+    assert.deepEqual(receiver.messageIds('/rc'), ['R-1', 'S-1', 'S-2']);
     await store.close();
   });
 });

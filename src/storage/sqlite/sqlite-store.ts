@@ -70,7 +70,11 @@ export class SqliteStore implements Store {
     this.#group = new GroupCommit<ChangeSet>({
       db: this.#db,
       run: (changes) =>
-        writeChangeSet({ changes, stmt: (sql) => this.#stmt(sql), lockFor: (row) => this.#lockFor(row) }),
+        writeChangeSet({
+          changes,
+          stmt: (sql) => this.#stmt(sql),
+          lockFor: (row, o) => this.#lockFor(row, o),
+        }),
       afterCommit: (values) => this.#handOver(values as OutboxRow[][]),
       afterBatch: () => {
         this.#takenInBatch = 0;
@@ -83,11 +87,14 @@ export class SqliteStore implements Store {
     this.#handoff = handoff;
   }
 
-  #lockFor(row: { runAt: number }): { owner: string; now: number } | null {
+  #lockFor(row: { runAt: number }, opts: { heldBack: boolean }): { owner: string; now: number } | null {
     const handoff = this.#handoff;
     if (!handoff) return null;
     const now = handoff.now();
-    if (row.runAt > now || handoff.available() - this.#takenInBatch <= 0) return null;
+    if (opts.heldBack || row.runAt > now || handoff.available() - this.#takenInBatch <= 0) {
+      handoff.later();
+      return null;
+    }
     this.#takenInBatch += 1;
     return { owner: handoff.owner, now };
   }
@@ -154,13 +161,14 @@ export class SqliteStore implements Store {
         // The handoff's owner has only the slots its dispatcher has free now, less what this
         // batch already handed over to it.
         const handoff = this.#handoff;
-        const limit =
-          handoff?.owner === opts.owner
-            ? Math.min(opts.limit, handoff.available() - this.#takenInBatch)
-            : opts.limit;
-        if (limit <= 0) return [];
-        const ids = select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit });
-        if (handoff?.owner === opts.owner) this.#takenInBatch += ids.length;
+        const ours = handoff?.owner === opts.owner ? handoff : null;
+        const limit = ours ? Math.min(opts.limit, ours.available() - this.#takenInBatch) : opts.limit;
+        const ids = limit > 0 ? select.all({ now: opts.now, staleLockMs: opts.staleLockMs, limit }) : [];
+        if (ours) {
+          this.#takenInBatch += ids.length;
+          // Capped below what was asked and filled: more rows may be waiting for a slot.
+          if (limit < opts.limit && ids.length === Math.max(limit, 0)) ours.later();
+        }
         return ids.map((id) =>
           toOutboxRow(lock.get({ id, owner: opts.owner, now: opts.now }) as OutboxColumns),
         );
@@ -311,8 +319,8 @@ export class SqliteStore implements Store {
     // Part of the next group-commit batch, without waiting for its fsync (see completeOutbox).
     return this.#group.enqueueWork(
       () => {
-        const exists = this.#stmt('SELECT 1 FROM outbox WHERE id = ?').pluck().get(id);
-        if (exists === undefined) return;
+        const callId = this.#stmt('SELECT call_id FROM outbox WHERE id = ?').pluck().get(id);
+        if (typeof callId !== 'string') return;
         this.#stmt(
           `INSERT INTO delivery_attempts (outbox_id, attempt, at, status, latency_ms, excerpt)
            VALUES (@outboxId, @attempt, @at, @status, @latencyMs, @excerpt)
@@ -327,9 +335,17 @@ export class SqliteStore implements Store {
           excerpt: attempt.excerpt,
         });
         update();
+        // The call's next row (held back behind this one) may be claimable now.
+        if (this.#handoff && this.#hasPendingRow(callId)) this.#handoff.later();
       },
       { durable: false },
     );
+  }
+
+  #hasPendingRow(callId: string): boolean {
+    // `+status`: through the call's (call_id, seq) index, not through every pending row.
+    const sql = `SELECT 1 FROM outbox WHERE call_id = ? AND +status = 'pending' LIMIT 1`;
+    return this.#stmt(sql).pluck().get(callId) !== undefined;
   }
 
   #stmt(sql: string): Database.Statement {

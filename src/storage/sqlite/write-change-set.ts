@@ -7,11 +7,11 @@ export interface WriteChangeSetOptions {
   /** Returns a (cached) prepared statement for the SQL. */
   stmt: (sql: string) => Database.Statement;
   /**
-   * Locks due outbox rows for a dispatcher as they are inserted: `lockFor()` is asked for each
-   * due row that is its call's only pending row and answers the owner and lock time, or null
-   * when the dispatcher takes no more rows.
+   * Locks outbox rows for a dispatcher as they are inserted: asked for every row (`heldBack`: an
+   * earlier row of its call is still pending, so it must not be locked), it answers the owner and
+   * lock time, or null to leave the row unlocked.
    */
-  lockFor?: (row: { runAt: number }) => { owner: string; now: number } | null;
+  lockFor?: (row: { runAt: number }, opts: { heldBack: boolean }) => { owner: string; now: number } | null;
 }
 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
@@ -62,7 +62,7 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
   for (const row of changes.outbox ?? []) {
     const prior = stmt(CALL_OUTBOX).get(row.callId) as { seq: number | null; pending: number | null };
     const seq = (prior.seq ?? 0) + 1;
-    const lock = lockFor && prior.pending !== 1 ? lockFor(row) : null;
+    const lock = lockFor?.(row, { heldBack: prior.pending === 1 }) ?? null;
     const inserted: OutboxRow = {
       ...row,
       seq,

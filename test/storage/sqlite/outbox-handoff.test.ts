@@ -17,14 +17,15 @@ const OWNER = 'dispatcher-1';
 /** The handoff's clock in every case (change sets are stamped earlier, at `now: 7`). */
 const NOW = 10;
 
-/** A handoff that records every `take` and answers a settable `available()`. */
+/** A handoff that records every `take`, counts `later()` and answers a settable `available()`. */
 function recordingHandoff(opts: { owner?: string; available?: number } = {}) {
   const takes: OutboxRow[][] = [];
-  const state = { available: opts.available ?? 100 };
+  const state = { available: opts.available ?? 100, later: 0 };
   const handoff: OutboxHandoff = {
     owner: opts.owner ?? OWNER,
     now: () => NOW,
     available: () => state.available,
+    later: () => void (state.later += 1),
     take: (rows) => void takes.push(rows),
   };
   return { handoff, takes, state };
@@ -205,6 +206,7 @@ for (const [name, makeStore] of backends) {
       ]);
       assert.equal(s.groupCommitStats.batches, 1);
       assert.deepEqual(h.takes, [[handed(box('a1', 'A', NOW), 1)]]);
+      assert.equal(h.state.later, 2, 'later() once for each row left for want of a slot');
       assert.deepEqual(await s.getOutbox('b1'), unlocked(box('b1', 'B', NOW), 1));
       assert.deepEqual(await s.getOutbox('c1'), unlocked(box('c1', 'C', NOW), 1));
       assert.deepEqual(await claim(), [
@@ -223,6 +225,7 @@ for (const [name, makeStore] of backends) {
       await s.apply({ now: 7, outbox: [box('a1', 'A', NOW + 5), box('b1', 'B', NOW + 5)] });
       // Both are due at NOW + 5 only: nothing was handed over, both wait for a claim.
       assert.deepEqual(h.takes, []);
+      assert.equal(h.state.later, 2, 'later() for each row left');
       // One batch: a change set handing c1 over, then the owner's claim with a limit of 10.
       const [, claimed] = await Promise.all([
         s.apply({ now: 7, outbox: [box('c1', 'C', NOW)] }),
@@ -230,6 +233,7 @@ for (const [name, makeStore] of backends) {
       ]);
       assert.deepEqual(h.takes, [[handed(box('c1', 'C', NOW), 1)]]);
       assert.deepEqual(ids(claimed), ['a1']);
+      assert.equal(h.state.later, 3, 'the claim was cut to the one free slot and filled it');
       // Another owner's claim is not limited by the handoff.
       assert.deepEqual(ids(await claim('claimer', NOW + 5)), ['b1']);
       // The claim first, then a change set: the claim took the only slot left.
@@ -241,6 +245,7 @@ for (const [name, makeStore] of backends) {
       ]);
       assert.deepEqual(ids(again), ['d1']);
       assert.equal(h.takes.length, 1);
+      assert.equal(h.state.later, 6, 'd1 not due, the claim cut to the last slot, e1 with none');
       assert.deepEqual(await s.getOutbox('e1'), unlocked(box('e1', 'E', NOW), 1));
     });
 
@@ -259,6 +264,7 @@ for (const [name, makeStore] of backends) {
       s.setOutboxHandoff(h.handoff);
       await s.apply({ now: 7, outbox: [box('a1', 'A', NOW)] });
       assert.deepEqual(h.takes, []);
+      assert.equal(h.state.later, 1);
       assert.deepEqual(ids(await claim()), ['a1']);
     });
 
