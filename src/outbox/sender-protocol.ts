@@ -20,7 +20,7 @@ export interface SenderThreadSettings {
   keepAliveTimeoutMs: number;
 }
 
-/** Main thread -> sender thread. */
+/** Main thread -> sender thread, in arrays: the sends of one tick go in one message. */
 export interface SendMessage extends SendRequest {
   id: number;
 }

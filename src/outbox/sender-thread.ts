@@ -14,6 +14,8 @@ export class SenderThread {
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, (result: SendResult) => void>();
+  /** Sends made during this tick, posted together once the promise jobs of the tick are done. */
+  #outgoing: SendMessage[] = [];
 
   constructor(settings: SenderThreadSettings) {
     this.#settings = settings;
@@ -30,9 +32,15 @@ export class SenderThread {
     return new Promise<SendResult>((resolve) => {
       this.#pending.set(id, resolve);
       if (this.#pending.size === 1) worker.ref();
-      const message: SendMessage = { id, ...request };
-      worker.postMessage(message);
+      this.#outgoing.push({ id, ...request });
+      if (this.#outgoing.length === 1) process.nextTick(() => this.#post());
     });
+  }
+
+  #post(): void {
+    const batch = this.#outgoing;
+    this.#outgoing = [];
+    if (batch.length > 0) this.#worker?.postMessage(batch);
   }
 
   /** Ends the thread (and its connections); sends still pending come back as errors. */
@@ -68,6 +76,7 @@ export class SenderThread {
   }
 
   #failAll(excerpt: string): void {
+    this.#outgoing = [];
     const waiting = [...this.#pending.values()];
     this.#pending.clear();
     for (const resolve of waiting) resolve({ kind: 'error', excerpt, latencyMs: 0 });

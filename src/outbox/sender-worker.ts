@@ -13,11 +13,12 @@ if (port) {
     connections: settings.connections,
     connect: { timeout: settings.connectTimeoutMs },
   });
-  port.on('message', (message: SendMessage) => {
-    const { id, ...request } = message;
-    void sendNotification({ dispatcher: agent, ...request }).then((result) => {
-      const reply: ResultMessage = { id, result };
-      port.postMessage(reply);
-    });
+  port.on('message', (batch: SendMessage[]) => {
+    for (const { id, ...request } of batch) {
+      void sendNotification({ dispatcher: agent, ...request }).then((result) => {
+        const reply: ResultMessage = { id, result };
+        port.postMessage(reply);
+      });
+    }
   });
 }
