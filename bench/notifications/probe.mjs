@@ -9,12 +9,14 @@
 //   SIGUSR2, so a backlog can pile up while everything else runs; the release time is recorded.
 // Everything is written as JSON to SB_BENCH_PROBE_OUT when the process exits.
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { OutboxDispatcher } from '../../dist/src/outbox/dispatcher.js';
 import { SenderThread } from '../../dist/src/outbox/sender-thread.js';
 import { SqliteStore } from '../../dist/src/storage/sqlite/sqlite-store.js';
 
-const out = process.env.SB_BENCH_PROBE_OUT;
+// Worker threads inherit --import: only the main thread writes the file.
+const out = isMainThread ? process.env.SB_BENCH_PROBE_OUT : undefined;
 const monoNs = () => Number(process.hrtime.bigint());
 const ids = [];
 const called = [];
