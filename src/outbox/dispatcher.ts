@@ -174,6 +174,8 @@ export class OutboxDispatcher {
       limit,
       staleLockMs: this.#staleLockMs,
     });
+    // A full claim may have left more: claim again once a slot frees.
+    if (rows.length >= limit) this.#claimWanted = true;
     const launched = rows.map((row) => this.#launch(row));
     return { launched, now };
   }

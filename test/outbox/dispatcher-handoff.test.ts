@@ -257,4 +257,33 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     assert.deepEqual(receiver.messageIds('/rc'), ['R-1', 'S-1', 'S-2']);
     await store.close();
   });
+
+  it('drains a backlog larger than its slots without waiting for its idle timer', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    const calls = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
+    // Committed before the dispatcher starts: only claims can find these rows.
+    await addRows(store, {
+      url: () => receiver.url('/backlog'),
+      rows: calls.flatMap((c): [string, number][] => [
+        [c, 1],
+        [c, 2],
+      ]),
+      now: clock.now(),
+    });
+    const dispatcher = await makeDispatcher({ store, clock, log, concurrency: 2, maxIdleMs: 60_000 });
+    dispatcher.start();
+    await log.waitFor('delivered', calls.length * 2);
+    await dispatcher.stop();
+    assert.equal(receiver.maxConcurrent <= 2, true);
+    for (const c of calls) {
+      assert.deepEqual(
+        receiver.messageIds('/backlog').filter((id) => id.startsWith(`${c}-`)),
+        [`${c}-1`, `${c}-2`],
+      );
+    }
+    await store.close();
+  });
 });
