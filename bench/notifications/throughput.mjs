@@ -94,7 +94,7 @@ try {
       `with the dispatcher held; ${backlog} pending rows (establishing + ringing per call)`,
   );
   console.log(
-    `end to end (switchboard start, concurrency 16, durability full): ${mono.length} delivered in ` +
+    `end to end (switchboard start, default concurrency 256, durability full): ${mono.length} delivered in ` +
       `${drainSeconds.toFixed(2)} s = ${(mono.length / drainSeconds).toFixed(0)} notifications/s; ` +
       `server CPU ${lib.cpuPercent(cpuStart, cpuEnd).toFixed(0)}% of one core`,
   );
