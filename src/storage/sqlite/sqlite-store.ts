@@ -69,12 +69,20 @@ export class SqliteStore implements Store {
     this.#wal = durable ? new WalSync(`${opts.file}-wal`) : null;
     this.#group = new GroupCommit<ChangeSet>({
       db: this.#db,
-      run: (changes) =>
-        writeChangeSet({
-          changes,
-          stmt: (sql) => this.#stmt(sql),
-          lockFor: (row, o) => this.#lockFor(row, o),
-        }),
+      run: (changes) => {
+        const taken = this.#takenInBatch;
+        try {
+          return writeChangeSet({
+            changes,
+            stmt: (sql) => this.#stmt(sql),
+            lockFor: (row, o) => this.#lockFor(row, o),
+          });
+        } catch (error) {
+          // The change set rolls back: the rows it locked were never inserted.
+          this.#takenInBatch = taken;
+          throw error;
+        }
+      },
       afterCommit: (values) => this.#handOver(values as OutboxRow[][]),
       afterBatch: () => {
         this.#takenInBatch = 0;
