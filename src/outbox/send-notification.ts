@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** How many characters of a response body (or an error message) an attempt keeps. */
 export const EXCERPT_CHARS = 200;
@@ -15,9 +15,10 @@ export type SendResult =
 /**
  * POSTs one notification and reads the answer. Never throws: a network error, a timeout (the
  * whole exchange, body included, must finish within `timeoutMs`) or an unreadable body comes
- * back as `{ kind: 'error' }` with the error message as excerpt.
+ * back as `{ kind: 'error' }` with the error message as excerpt. It drives undici's dispatcher
+ * directly (no response stream): the answer's first bytes are kept, the rest is drained.
  */
-export async function sendNotification(opts: {
+export function sendNotification(opts: {
   dispatcher: Dispatcher;
   url: string;
   body: string;
@@ -26,30 +27,87 @@ export async function sendNotification(opts: {
 }): Promise<SendResult> {
   const started = performance.now();
   const latency = (): number => Math.round(performance.now() - started);
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(new TimeoutError(opts.timeoutMs)), opts.timeoutMs);
-  try {
-    const res = await request(opts.url, {
-      method: 'POST',
-      dispatcher: opts.dispatcher,
-      headers: opts.headers,
-      body: opts.body,
-      signal: abort.signal,
-    });
-    const text = await readExcerpt(res.body);
-    return {
-      kind: 'response',
-      status: res.statusCode,
-      location: firstHeader(res.headers['location']),
-      excerpt: text,
-      latencyMs: latency(),
+  return new Promise<SendResult>((resolve) => {
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let timedOut: TimeoutError | undefined;
+    const finish = (result: SendResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
     };
-  } catch (err) {
-    const reason: unknown = abort.signal.aborted ? abort.signal.reason : err;
-    return { kind: 'error', excerpt: errorExcerpt(reason), latencyMs: latency() };
-  } finally {
-    clearTimeout(timer);
-  }
+    const fail = (error: unknown): void =>
+      finish({ kind: 'error', excerpt: errorExcerpt(timedOut ?? error), latencyMs: latency() });
+    const timer = setTimeout(() => {
+      timedOut = new TimeoutError(opts.timeoutMs);
+      controller?.abort(timedOut);
+      fail(timedOut);
+    }, opts.timeoutMs);
+
+    let status = 0;
+    let location: string | undefined;
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let total = 0;
+    let url: URL;
+    try {
+      url = new URL(opts.url);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(ctrl) {
+        controller = ctrl;
+        if (timedOut) ctrl.abort(timedOut);
+      },
+      onResponseStart(_ctrl, statusCode, headers) {
+        status = statusCode;
+        location = firstHeader(headers['location']);
+      },
+      onResponseData(ctrl, chunk) {
+        total += chunk.length;
+        if (keptBytes < KEEP_BYTES) {
+          const part = chunk.subarray(0, KEEP_BYTES - keptBytes);
+          kept.push(part);
+          keptBytes += part.length;
+        }
+        // A body this large is cut off: the connection is not reused.
+        if (total > DRAIN_LIMIT_BYTES) {
+          ctrl.abort(new Error('response body too large'));
+          finish(response());
+        }
+      },
+      onResponseEnd() {
+        finish(response());
+      },
+      onResponseError(_ctrl, error) {
+        fail(error);
+      },
+    };
+    const response = (): SendResult => ({
+      kind: 'response',
+      status,
+      location,
+      excerpt: Buffer.concat(kept).toString('utf8').slice(0, EXCERPT_CHARS),
+      latencyMs: latency(),
+    });
+    try {
+      opts.dispatcher.dispatch(
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'POST',
+          headers: opts.headers,
+          body: opts.body,
+        },
+        handler,
+      );
+    } catch (error) {
+      fail(error);
+    }
+  });
 }
 
 class TimeoutError extends Error {
@@ -57,26 +115,6 @@ class TimeoutError extends Error {
     super(`no answer within ${ms} ms (request timed out)`);
     this.name = 'TimeoutError';
   }
-}
-
-/** Reads the body to the end (so the connection can be reused) and keeps its first characters. */
-async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (keptBytes < KEEP_BYTES) {
-      const part = chunk.subarray(0, KEEP_BYTES - keptBytes);
-      kept.push(part);
-      keptBytes += part.length;
-    }
-    if (total > DRAIN_LIMIT_BYTES) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(kept).toString('utf8').slice(0, EXCERPT_CHARS);
 }
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
