@@ -25,7 +25,7 @@ export interface SendMessage extends SendRequest {
   id: number;
 }
 
-/** Sender thread -> main thread. */
+/** Sender thread -> main thread, in arrays: the answers of one turn go in one message. */
 export interface ResultMessage {
   id: number;
   result: SendResult;

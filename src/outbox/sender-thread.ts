@@ -57,12 +57,14 @@ export class SenderThread {
       workerData: this.#settings,
     });
     worker.unref();
-    worker.on('message', (message: ResultMessage) => {
-      const resolve = this.#pending.get(message.id);
-      if (!resolve) return;
-      this.#pending.delete(message.id);
+    worker.on('message', (replies: ResultMessage[]) => {
+      for (const { id, result } of replies) {
+        const resolve = this.#pending.get(id);
+        if (!resolve) continue;
+        this.#pending.delete(id);
+        resolve(result);
+      }
       if (this.#pending.size === 0) worker.unref();
-      resolve(message.result);
     });
     const lost = (why: string): void => {
       if (this.#worker !== worker) return;

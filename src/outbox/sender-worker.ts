@@ -13,11 +13,18 @@ if (port) {
     connections: settings.connections,
     connect: { timeout: settings.connectTimeoutMs },
   });
+  // Answers that arrive in one turn go back in one message, posted once the turn's I/O is done.
+  let replies: ResultMessage[] = [];
+  const flush = (): void => {
+    const batch = replies;
+    replies = [];
+    port.postMessage(batch);
+  };
   port.on('message', (batch: SendMessage[]) => {
     for (const { id, ...request } of batch) {
       void sendNotification({ dispatcher: agent, ...request }).then((result) => {
-        const reply: ResultMessage = { id, result };
-        port.postMessage(reply);
+        replies.push({ id, result });
+        if (replies.length === 1) setImmediate(flush);
       });
     }
   });
