@@ -42,6 +42,53 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('migration 2 keeps the outbox and indexes only its pending rows', async () => {
+    const file = tempFile();
+    const db = new Database(file);
+    runMigrations(db, { list: migrations.filter((m) => m.version === 1) });
+    db.prepare(
+      `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at)
+       VALUES ('p1', 'C', 1, 'http://127.0.0.1:1/cb', '{}', 5, 'pending', 0, 1),
+              ('d1', 'D', 1, 'http://127.0.0.1:1/cb', '{}', 3, 'delivered', 1, 1)`,
+    ).run();
+    db.close();
+
+    const store = new SqliteStore({ file });
+    try {
+      await store.migrate();
+      assert.equal(await store.nextOutboxRunAt(), 5);
+      assert.deepEqual(
+        (await store.claimOutbox({ now: 10, owner: 'o', limit: 10, staleLockMs: 1_000 })).map((r) => r.id),
+        ['p1'],
+      );
+      assert.deepEqual(
+        (await store.listOutbox({ status: 'delivered' })).map((r) => r.id),
+        ['d1'],
+      );
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    try {
+      const indexes = check
+        .prepare(
+          `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL`,
+        )
+        .pluck()
+        .all();
+      assert.deepEqual(indexes, ['outbox_pending_run_at']);
+      const plan = check
+        .prepare(`EXPLAIN QUERY PLAN SELECT MIN(run_at) FROM outbox WHERE status = 'pending'`)
+        .all() as { detail: string }[];
+      assert.deepEqual(
+        plan.map((p) => p.detail),
+        ['SEARCH outbox USING COVERING INDEX outbox_pending_run_at'],
+      );
+    } finally {
+      check.close();
+    }
+  });
+
   it('creates the parent directory and uses WAL for a file', async () => {
     const file = join(dir, 'nested', 'deeper', 'switchboard.db');
     const store = new SqliteStore({ file });

@@ -72,6 +72,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'outbox: index pending rows only',
+    // Claims and nextOutboxRunAt look only at pending rows: a partial index holds just those, stays
+    // a few pages deep, and a delivered row leaves it instead of moving within an index of every row.
+    sql: `
+      DROP INDEX outbox_status_run_at;
+      CREATE INDEX outbox_pending_run_at ON outbox (run_at) WHERE status = 'pending';
+    `,
+  },
 ];
 
 /**

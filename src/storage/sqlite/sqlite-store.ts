@@ -157,7 +157,7 @@ export class SqliteStore implements Store {
        WHERE o.status = 'pending' AND o.run_at <= @now
          AND (o.locked_by IS NULL OR o.locked_at <= @now - @staleLockMs)
          AND o.seq = (SELECT MIN(p.seq) FROM outbox p WHERE p.call_id = o.call_id AND p.status = 'pending')
-       ORDER BY o.run_at, o.rowid -- the (status, run_at) index order: no sort, LIMIT stops early
+       ORDER BY o.run_at, o.rowid -- the pending rows' run_at index order: no sort, LIMIT stops early
        LIMIT @limit`,
     ).pluck();
     const lock = this.#stmt(
@@ -203,10 +203,12 @@ export class SqliteStore implements Store {
     this.#open();
     await this.#finishAttempt(id, attempt, () =>
       this.#stmt(
+        // Attempt numbers run 1, 2, 3... (a number recorded again replaces its entry): the highest
+        // one is the number of attempts logged.
         `UPDATE outbox SET status = 'delivered', locked_by = NULL, locked_at = NULL,
-           attempts = (SELECT COUNT(*) FROM delivery_attempts WHERE outbox_id = @id)
+           attempts = MAX(attempts, @attempt)
          WHERE id = @id`,
-      ).run({ id }),
+      ).run({ id, attempt: attempt.attempt }),
     );
   }
 
@@ -217,9 +219,9 @@ export class SqliteStore implements Store {
         `UPDATE outbox SET locked_by = NULL, locked_at = NULL, last_error = @error,
            status = CASE WHEN @nextRunAt IS NULL THEN 'failed' ELSE 'pending' END,
            run_at = COALESCE(@nextRunAt, run_at),
-           attempts = (SELECT COUNT(*) FROM delivery_attempts WHERE outbox_id = @id)
+           attempts = MAX(attempts, @attempt)
          WHERE id = @id`,
-      ).run({ id, error: attempt.excerpt, nextRunAt }),
+      ).run({ id, error: attempt.excerpt, nextRunAt, attempt: attempt.attempt }),
     );
   }
 
