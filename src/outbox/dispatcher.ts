@@ -18,11 +18,12 @@ export type { OutboxDispatcherOptions } from './dispatcher-options.js';
 const KEEP_ALIVE_MS = 4_000;
 
 /**
- * Delivers outbox rows: claims due rows (at most one per call, so each call's notifications
- * arrive in seq order), POSTs them to their url with a signed token and records the result.
- * While started it looks at the store again when a delivery finishes, when kick() is called,
- * and on a timer set for the next due row (at most maxIdleMs away, so a manual clock moved
- * without a kick() is still noticed).
+ * Delivers outbox rows: takes each due row from the store at its COMMIT (the outbox handoff) or
+ * claims it later (at most one row per call either way, so each call's notifications arrive in
+ * seq order), POSTs it to its url with a signed token from the sender thread and records the
+ * result. While started it claims at start() and kick(), when the store says a row was left for
+ * a claim, again after a claim that filled every free slot, and on a timer set for the next due
+ * row (at most maxIdleMs away, so a manual clock moved without a kick() is still noticed).
  */
 export class OutboxDispatcher {
   readonly owner: string;
@@ -137,7 +138,7 @@ export class OutboxDispatcher {
     if (!this.#handoff || this.#claimWanted) this.#requestTick();
   }
 
-  /** Stops claiming, waits for the deliveries in flight to be recorded, then closes its own HTTP agent. */
+  /** Stops taking and claiming rows, waits for the deliveries in flight to be recorded, then closes its sender. */
   async stop(): Promise<void> {
     if (this.#started) this.#store.setOutboxHandoff?.(null);
     this.#handoff = false;
