@@ -11,14 +11,17 @@ import type { ResultMessage, SendMessage, SendRequest, SenderThreadSettings } fr
  */
 export class SenderThread {
   readonly #settings: SenderThreadSettings;
+  readonly #script: URL;
   #worker: Worker | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, (result: SendResult) => void>();
   /** Sends made during this tick, posted together once the promise jobs of the tick are done. */
   #outgoing: SendMessage[] = [];
 
-  constructor(settings: SenderThreadSettings) {
+  /** `script`: the module the thread runs; default sender-worker.js. */
+  constructor(settings: SenderThreadSettings, opts: { script?: URL } = {}) {
     this.#settings = settings;
+    this.#script = opts.script ?? new URL('./sender-worker.js', import.meta.url);
   }
 
   /** Sends currently waiting for the thread's answer. */
@@ -53,9 +56,7 @@ export class SenderThread {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL('./sender-worker.js', import.meta.url), {
-      workerData: this.#settings,
-    });
+    const worker = new Worker(this.#script, { workerData: this.#settings });
     worker.unref();
     worker.on('message', (replies: ResultMessage[]) => {
       for (const { id, result } of replies) {

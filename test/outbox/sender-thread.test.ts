@@ -142,4 +142,26 @@ describe('SenderThread', () => {
       await thread.close();
     }
   });
+
+  it('answers the sends of a thread that dies with an error, and starts a new thread for the next send', async () => {
+    const thread = new SenderThread(SETTINGS, {
+      script: new URL('./support/failing-sender-worker.js', import.meta.url),
+    });
+    try {
+      const request = { url: `${bot.url}/ok`, body: '{}', headers: {}, timeoutMs: 5_000 };
+      const [first, second] = await Promise.all([thread.send(request), thread.send(request)]);
+      const failed = {
+        kind: 'error',
+        excerpt: 'the delivery thread failed: the sender thread broke',
+        latencyMs: 0,
+      };
+      assert.deepEqual(first, failed);
+      assert.deepEqual(second, failed);
+      assert.equal(thread.pending, 0);
+      // The next send runs in a new thread (which dies the same way here).
+      assert.deepEqual(await thread.send(request), failed);
+    } finally {
+      await thread.close();
+    }
+  });
 });
