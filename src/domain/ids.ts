@@ -14,7 +14,7 @@ export interface IdGenerator {
  */
 export function uuidV7(now: number = Date.now()): string {
   const time = Math.max(0, Math.trunc(now)).toString(16).padStart(12, '0').slice(-12);
-  // randomUUID(): xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx; keep everything after the version digit.
+  // randomUUID() is 8-4-4-4-12 hex digits with the version digit (4) at index 14: keep what follows it.
   return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
 }
 
