@@ -64,7 +64,11 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
     const seq = (prior.seq ?? 0) + 1;
     const lock = lockFor?.(row, { heldBack: prior.pending === 1 }) ?? null;
     const inserted: OutboxRow = {
-      ...row,
+      id: row.id,
+      callId: row.callId,
+      url: row.url,
+      body: row.body,
+      runAt: row.runAt,
       seq,
       status: 'pending',
       attempts: 0,
