@@ -109,12 +109,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     ids: deps.ids,
     callbacks: deps.callbacks ?? 'loopback',
   });
+  const kickOutbox = (): void => (deps.kickOutbox ?? deps.onOutboxRows)?.();
   const control = new ControlService({
     lifecycle,
     store: deps.store,
     world: deps.world,
     now,
-    kickOutbox: () => (deps.kickOutbox ?? deps.onOutboxRows)?.(),
+    kickOutbox,
   });
   const openApi = collectOpenApiRoutes(app, '/_switchboard');
   const authenticate = (request: { headers: { authorization?: string } }) =>
@@ -158,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     clock: deps.clock,
     manualClock: deps.manualClock,
     runTimers: () => runner.runDue(),
-    kickOutbox: () => (deps.kickOutbox ?? deps.onOutboxRows)?.(),
+    kickOutbox,
   });
   await app.register(openApiRoutes, { prefix: '/_switchboard', collector: openApi, version: deps.version });
   return { app, calls, lifecycle, control, timers: runner };

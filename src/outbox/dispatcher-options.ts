@@ -18,7 +18,7 @@ export interface OutboxDispatcherOptions {
   lookupCall: (callId: string) => Promise<CallAudience | undefined>;
   /** The lock owner written on claimed rows. Default: host:pid:random. */
   owner?: string;
-  /** POSTs under way at once (each to a different call), and keep-alive connections per bot. Default 64. */
+  /** POSTs under way at once (each to a different call), and keep-alive connections per bot. Default 256. */
   concurrency?: number;
   /** A lock older than this (clock ms) is taken over: its owner is presumed dead. Default 30000. */
   staleLockMs?: number;

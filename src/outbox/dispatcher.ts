@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Clock } from '../domain/clock.js';
 import type { OutboxRow, Store } from '../storage/store.js';
 import { resolveBackoff } from './backoff.js';
@@ -9,7 +9,8 @@ import { deliverRow, type DeliveryContext } from './deliver-row.js';
 import { positiveInteger, type OutboxDispatcherOptions } from './dispatcher-options.js';
 import { safeEmit, type OutboxEvent } from './events.js';
 import { sendNotification, type SendResult } from './send-notification.js';
-import type { SendRequest } from './sender-protocol.js';
+import { senderAgent } from './sender-agent.js';
+import type { SendRequest, SenderThreadSettings } from './sender-protocol.js';
 import { SenderThread } from './sender-thread.js';
 
 export type { OutboxDispatcherOptions } from './dispatcher-options.js';
@@ -32,7 +33,9 @@ export class OutboxDispatcher {
   readonly #concurrency: number;
   readonly #staleLockMs: number;
   readonly #maxIdleMs: number;
-  readonly #context: DeliveryContext;
+  /** Everything a delivery needs but `send`, which #launch adds per delivery. */
+  readonly #context: Omit<DeliveryContext, 'send'>;
+  readonly #senderSettings: SenderThreadSettings;
   readonly #givenDispatcher: Dispatcher | undefined;
   readonly #sendFrom: 'thread' | 'main';
   #agent: Agent | undefined;
@@ -47,8 +50,9 @@ export class OutboxDispatcher {
   /** The store hands committed rows over (setOutboxHandoff), so only leftovers need a claim. */
   #handoff = false;
   /**
-   * Something may be claimable that no COMMIT handed over: a row left by the handoff, a retry,
-   * a redirect, a failed row (its call's next row is free now). Cleared when a look starts.
+   * Something may be claimable that no COMMIT handed over: the store said so (`later()`: a row it
+   * left, a result recorded for a call with pending rows), a claim filled every free slot, or
+   * kick(). Cleared when a claim starts.
    */
   #claimWanted = true;
   #started = false;
@@ -77,8 +81,6 @@ export class OutboxDispatcher {
     this.#context = {
       store: opts.store,
       clock: opts.clock,
-      // Replaced per delivery by #launch, which frees the delivery's slot once the POST is answered.
-      send: (request) => this.#send(request),
       tokens: new CallbackTokenCache({ keys: opts.keys, issuer: opts.issuer }),
       lookupCall: opts.lookupCall,
       backoff: resolveBackoff(opts.backoff),
@@ -87,9 +89,13 @@ export class OutboxDispatcher {
       newRequestId: () => randomUUID(),
       emit: (event: OutboxEvent) => {
         if (event.type === 'retrying') this.#wakeups.push(event.nextRunAt);
-        if (event.type !== 'delivered') this.#claimWanted = true;
         safeEmit(onEvent, event);
       },
+    };
+    this.#senderSettings = {
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
+      connections: this.#concurrency,
+      connectTimeoutMs: requestTimeoutMs,
     };
   }
 
@@ -192,6 +198,7 @@ export class OutboxDispatcher {
       // A row may be waiting for this slot.
       if (this.#claimWanted) this.#requestTick();
     };
+    // The slot is free once the POST is answered, before the result is recorded.
     const context: DeliveryContext = {
       ...this.#context,
       send: (request) => this.#send(request).finally(release),
@@ -233,19 +240,10 @@ export class OutboxDispatcher {
 
   /** POSTs one notification from the sender thread, or from this thread with an undici dispatcher. */
   #send(request: SendRequest): Promise<SendResult> {
-    const settings = {
-      keepAliveTimeoutMs: KEEP_ALIVE_MS,
-      connections: this.#concurrency,
-      connectTimeoutMs: this.#context.requestTimeoutMs,
-    };
-    if (this.#sendFrom === 'thread') return (this.#thread ??= new SenderThread(settings)).send(request);
-    const dispatcher =
-      this.#givenDispatcher ??
-      (this.#agent ??= new Agent({
-        keepAliveTimeout: settings.keepAliveTimeoutMs,
-        connections: settings.connections,
-        connect: { timeout: settings.connectTimeoutMs },
-      }));
+    if (this.#sendFrom === 'thread') {
+      return (this.#thread ??= new SenderThread(this.#senderSettings)).send(request);
+    }
+    const dispatcher = this.#givenDispatcher ?? (this.#agent ??= senderAgent(this.#senderSettings));
     return sendNotification({ dispatcher, ...request });
   }
 

@@ -1,18 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Agent } from 'undici';
 import { sendNotification } from './send-notification.js';
+import { senderAgent } from './sender-agent.js';
 import type { ResultMessage, SendMessage, SenderThreadSettings } from './sender-protocol.js';
 
 // The body of the sender thread (see sender-thread.ts): POSTs each notification it is given
 // with its own keep-alive agent and posts the outcome back. It holds no state but connections.
 const port = parentPort;
 if (port) {
-  const settings = workerData as SenderThreadSettings;
-  const agent = new Agent({
-    keepAliveTimeout: settings.keepAliveTimeoutMs,
-    connections: settings.connections,
-    connect: { timeout: settings.connectTimeoutMs },
-  });
+  const agent = senderAgent(workerData as SenderThreadSettings);
   // Answers that arrive in one turn go back in one message, posted once the turn's I/O is done.
   let replies: ResultMessage[] = [];
   const flush = (): void => {

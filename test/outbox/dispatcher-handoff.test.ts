@@ -14,12 +14,13 @@ import {
 } from './support/harness.js';
 
 /**
- * The store as the dispatcher sees it, recording what it claims and what is handed to it: for
+ * The store as the dispatcher sees it, counting its claims and recording what they returned and what is handed to it: for
  * each handed-over row, the row given to `take` and the row as stored at that moment (read
  * synchronously, between the COMMIT and the start of its delivery).
  */
 function spyStore(store: SqliteStore) {
   const claimed: string[] = [];
+  const counts = { claims: 0 };
   const handoffs: (string | null)[] = [];
   const taken: { row: OutboxRow; stored: Promise<OutboxRow | undefined> }[] = [];
   const wrapHandoff = (handoff: OutboxHandoff | null): OutboxHandoff | null =>
@@ -38,6 +39,7 @@ function spyStore(store: SqliteStore) {
     get(target, prop) {
       if (prop === 'claimOutbox') {
         return async (opts: Parameters<Store['claimOutbox']>[0]) => {
+          counts.claims += 1;
           const rows = await target.claimOutbox(opts);
           claimed.push(...rows.map((r) => r.id));
           return rows;
@@ -53,7 +55,7 @@ function spyStore(store: SqliteStore) {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { spy, claimed, handoffs, taken };
+  return { spy, claimed, counts, handoffs, taken };
 }
 
 describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
@@ -210,27 +212,14 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
   it('rowsCommitted() claims only when a committed row was left for a claim', async () => {
     receiver.clear();
     const store = await memoryStore();
-    const { spy, claimed } = spyStore(store);
-    let claims = 0;
-    const counting = new Proxy<Store>(spy, {
-      get(target, prop) {
-        if (prop === 'claimOutbox') {
-          return (opts: Parameters<Store['claimOutbox']>[0]) => {
-            claims += 1;
-            return target.claimOutbox(opts);
-          };
-        }
-        const value = Reflect.get(target, prop, target) as unknown;
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const { spy, claimed, counts } = spyStore(store);
     const clock = new ManualClock(Date.now());
     const log = new EventLog();
-    const dispatcher = await makeDispatcher({ store: counting, clock, log, maxIdleMs: 60_000 });
+    const dispatcher = await makeDispatcher({ store: spy, clock, log, maxIdleMs: 60_000 });
     dispatcher.start();
     await log.waitFor('delivered', 0);
     await new Promise((resolve) => setImmediate(resolve));
-    const afterStart = claims;
+    const afterStart = counts.claims;
     assert.equal(afterStart, 1, 'start() looks once');
 
     // Handed over whole: nothing for a claim to find.
@@ -238,7 +227,7 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     dispatcher.rowsCommitted();
     await log.waitFor('delivered', 1);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(claims, afterStart);
+    assert.equal(counts.claims, afterStart);
 
     // S-2 waits behind S-1: the commit that left it makes rowsCommitted() claim.
     await addRows(store, {
@@ -252,7 +241,7 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     dispatcher.rowsCommitted();
     await log.waitFor('delivered', 3);
     await dispatcher.stop();
-    assert.ok(claims > afterStart);
+    assert.ok(counts.claims > afterStart);
     assert.deepEqual(claimed, ['S-2']);
     assert.deepEqual(receiver.messageIds('/rc'), ['R-1', 'S-1', 'S-2']);
     await store.close();

@@ -25,7 +25,7 @@ import {
   type TimerColumns,
 } from './rows.js';
 import { WalSync } from './wal-sync.js';
-import { writeChangeSet } from './write-change-set.js';
+import { callOutbox, writeChangeSet } from './write-change-set.js';
 
 export interface SqliteStoreOptions {
   /** A file path (its directory is created if missing) or ':memory:'. */
@@ -346,16 +346,10 @@ export class SqliteStore implements Store {
         });
         update();
         // The call's next row (held back behind this one) may be claimable now.
-        if (this.#handoff && this.#hasPendingRow(callId)) this.#handoff.later();
+        if (this.#handoff && callOutbox((sql) => this.#stmt(sql), callId).pending) this.#handoff.later();
       },
       { durable: false },
     );
-  }
-
-  #hasPendingRow(callId: string): boolean {
-    // `+status`: through the call's (call_id, seq) index, not through every pending row.
-    const sql = `SELECT 1 FROM outbox WHERE call_id = ? AND +status = 'pending' LIMIT 1`;
-    return this.#stmt(sql).pluck().get(callId) !== undefined;
   }
 
   #stmt(sql: string): Database.Statement {

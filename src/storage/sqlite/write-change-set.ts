@@ -17,8 +17,15 @@ export interface WriteChangeSetOptions {
 const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
   VALUES (@id, @callId, @seq, @url, @body, @runAt, 'pending', 0, @now, @lockedBy, @lockedAt)`;
 
-/** The call's last seq and whether it has a pending row, in one pass over its rows. */
-const CALL_OUTBOX = `SELECT MAX(seq) AS seq, MAX(status = 'pending') AS pending FROM outbox WHERE call_id = ?`;
+/** A call's last outbox seq (0 without rows) and whether it has a pending row, in one pass over its rows. */
+export function callOutbox(
+  stmt: WriteChangeSetOptions['stmt'],
+  callId: string,
+): { lastSeq: number; pending: boolean } {
+  const sql = `SELECT MAX(seq) AS seq, MAX(status = 'pending') AS pending FROM outbox WHERE call_id = ?`;
+  const r = stmt(sql).get(callId) as { seq: number | null; pending: number | null };
+  return { lastSeq: r.seq ?? 0, pending: r.pending === 1 };
+}
 
 /**
  * Writes one change set. Must run inside a transaction or savepoint: it throws on the first
@@ -60,9 +67,9 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
   }
 
   for (const row of changes.outbox ?? []) {
-    const prior = stmt(CALL_OUTBOX).get(row.callId) as { seq: number | null; pending: number | null };
-    const seq = (prior.seq ?? 0) + 1;
-    const lock = lockFor?.(row, { heldBack: prior.pending === 1 }) ?? null;
+    const prior = callOutbox(stmt, row.callId);
+    const seq = prior.lastSeq + 1;
+    const lock = lockFor?.(row, { heldBack: prior.pending }) ?? null;
     const inserted: OutboxRow = {
       id: row.id,
       callId: row.callId,
