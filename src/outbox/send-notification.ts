@@ -75,8 +75,9 @@ export function sendNotification(opts: {
         }
         // A body this large is cut off: the connection is not reused.
         if (total > DRAIN_LIMIT_BYTES) {
-          ctrl.abort(new Error('response body too large'));
+          // Settled first: aborting reports an error to onResponseError at once.
           finish(response());
+          ctrl.abort(new Error('response body too large'));
         }
       },
       onResponseEnd() {

@@ -13,6 +13,17 @@ import {
   startReceiver,
 } from './support/harness.js';
 
+/** `store` with some of its methods replaced; every other one is the store's own. */
+function overriding(store: Store, overrides: Partial<Store>): Store {
+  return new Proxy<Store>(store, {
+    get(target, prop) {
+      if (prop in overrides) return overrides[prop as keyof Store];
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 /**
  * The store as the dispatcher sees it, counting its claims and recording what they returned and what is handed to it: for
  * each handed-over row, the row given to `take` and the row as stored at that moment (read
@@ -35,24 +46,16 @@ function spyStore(store: SqliteStore) {
         handoff.take(rows);
       },
     };
-  const spy = new Proxy<Store>(store, {
-    get(target, prop) {
-      if (prop === 'claimOutbox') {
-        return async (opts: Parameters<Store['claimOutbox']>[0]) => {
-          counts.claims += 1;
-          const rows = await target.claimOutbox(opts);
-          claimed.push(...rows.map((r) => r.id));
-          return rows;
-        };
-      }
-      if (prop === 'setOutboxHandoff') {
-        return (handoff: OutboxHandoff | null) => {
-          handoffs.push(handoff?.owner ?? null);
-          store.setOutboxHandoff(wrapHandoff(handoff));
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  const spy = overriding(store, {
+    claimOutbox: async (opts) => {
+      counts.claims += 1;
+      const rows = await store.claimOutbox(opts);
+      claimed.push(...rows.map((r) => r.id));
+      return rows;
+    },
+    setOutboxHandoff: (handoff) => {
+      handoffs.push(handoff?.owner ?? null);
+      store.setOutboxHandoff(wrapHandoff(handoff));
     },
   });
   return { spy, claimed, counts, handoffs, taken };
@@ -273,6 +276,46 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
         [`${c}-1`, `${c}-2`],
       );
     }
+    await store.close();
+  });
+
+  it("frees a delivery's slot when its POST is answered, before its result is recorded", async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    let open = (): void => undefined;
+    const recorded = new Promise<void>((resolve) => (open = resolve));
+    // completeOutbox waits for the gate: results stay unrecorded until it opens.
+    const slowRecords = overriding(store, {
+      completeOutbox: async (...args) => {
+        await recorded;
+        return store.completeOutbox(...args);
+      },
+    });
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    await addRows(store, {
+      url: () => receiver.url('/slots'),
+      rows: [
+        ['A', 1],
+        ['B', 1],
+      ],
+      now: clock.now(),
+    });
+    const dispatcher = await makeDispatcher({ store: slowRecords, clock, log, concurrency: 1 });
+    dispatcher.start();
+    try {
+      // With one slot, B-1 goes out while A-1's result is still waiting to be recorded.
+      await receiver.waitFor(2);
+      assert.deepEqual(receiver.messageIds('/slots'), ['A-1', 'B-1']);
+      assert.equal(log.events.length, 0);
+      assert.equal(receiver.maxConcurrent, 1);
+    } finally {
+      open();
+    }
+    await log.waitFor('delivered', 2);
+    await dispatcher.stop();
+    assert.equal((await store.getOutbox('A-1'))?.status, 'delivered');
+    assert.equal((await store.getOutbox('B-1'))?.status, 'delivered');
     await store.close();
   });
 });

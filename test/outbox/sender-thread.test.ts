@@ -11,7 +11,7 @@ interface Seen {
   body: string;
 }
 
-/** A bot answering by path: /ok 202, /moved 307 with a Location, /slow after 2 s. */
+/** A bot answering by path: /ok 202, /moved 307 with a Location, /big 202 with 200 KB, /slow after 2 s. */
 async function startBot(): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
@@ -22,6 +22,8 @@ async function startBot(): Promise<{ url: string; seen: Seen[]; server: Server }
       seen.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       if (req.url === '/moved') {
         res.writeHead(307, { location: 'https://bot.example/new' }).end();
+      } else if (req.url === '/big') {
+        res.writeHead(202, { 'content-type': 'text/plain' }).end(`${'a'.repeat(150)}${'b'.repeat(200_000)}`);
       } else if (req.url === '/slow') {
         setTimeout(() => res.writeHead(202).end('late'), 2_000).unref();
       } else {
@@ -94,6 +96,21 @@ describe('SenderThread', () => {
       );
       const bodies = bot.seen.slice(before).map((s) => s.body);
       assert.deepEqual([...bodies].sort(), Array.from({ length: 20 }, (_, i) => `{"n":${i}}`).sort());
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('keeps the first 200 characters of a large answer and stops reading it', async () => {
+    const thread = new SenderThread(SETTINGS);
+    try {
+      const big = await thread.send({ url: `${bot.url}/big`, body: '{}', headers: {}, timeoutMs: 5_000 });
+      assert.ok(big.kind === 'response');
+      assert.equal(big.status, 202);
+      assert.equal(big.excerpt, `${'a'.repeat(150)}${'b'.repeat(50)}`);
+      const next = await thread.send({ url: `${bot.url}/ok`, body: '{}', headers: {}, timeoutMs: 5_000 });
+      assert.ok(next.kind === 'response');
+      assert.equal(next.excerpt, 'accepted by the bot');
     } finally {
       await thread.close();
     }
