@@ -89,6 +89,87 @@ describe('SqliteStore', () => {
     }
   });
 
+  it('migration 3 keeps timers in due-then-insertion order and keeps delivery attempts', async () => {
+    const file = tempFile();
+    const db = new Database(file);
+    runMigrations(db, { list: migrations.filter((m) => m.version <= 2) });
+    db.prepare(
+      `INSERT INTO timers (id, call_id, kind, due_at, payload)
+       VALUES ('c:z', 'c', 'z', 50, '{"type":"call"}'), ('c:a', 'c', 'a', 50, '{"type":"call"}'),
+              ('d:m', 'd', 'm', 20, '{"type":"meetingJoin"}')`,
+    ).run();
+    db.prepare(
+      `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at)
+       VALUES ('o1', 'c', 1, 'http://127.0.0.1:1/cb', '{}', 5, 'delivered', 2, 1)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO delivery_attempts (outbox_id, attempt, at, status, latency_ms, excerpt)
+       VALUES ('o1', 1, 6, 500, 3, 'boom'), ('o1', 2, 9, 202, 1, '')`,
+    ).run();
+    db.close();
+
+    const store = new SqliteStore({ file });
+    try {
+      await store.migrate();
+      // A timer added after the migration, due with the two older ones, comes after them.
+      await store.apply({
+        timers: [{ id: 'e:b', callId: 'e', kind: 'b', dueAt: 50, payload: '{}' }],
+        now: 1,
+      });
+      assert.deepEqual(
+        (await store.dueTimers(60, 10)).map((t) => [t.id, t.dueAt, t.payload]),
+        [
+          ['d:m', 20, '{"type":"meetingJoin"}'],
+          ['c:z', 50, '{"type":"call"}'],
+          ['c:a', 50, '{"type":"call"}'],
+          ['e:b', 50, '{}'],
+        ],
+      );
+      assert.equal(await store.nextTimerDueAt(), 20);
+      assert.deepEqual(
+        (await store.listAttempts('o1')).map((a) => [a.attempt, a.status, a.excerpt]),
+        [
+          [1, 500, 'boom'],
+          [2, 202, ''],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    try {
+      const indexes = check
+        .prepare(
+          `SELECT tbl_name || '.' || name FROM sqlite_master
+           WHERE type = 'index' AND tbl_name IN ('calls', 'timers') AND sql IS NOT NULL ORDER BY 1`,
+        )
+        .pluck()
+        .all();
+      assert.deepEqual(indexes, ['calls.calls_created_at', 'timers.timers_due_at_seq']);
+    } finally {
+      check.close();
+    }
+  });
+
+  it('a re-armed timer keeps its place among timers due at the same time', async () => {
+    const store = new SqliteStore({ file: ':memory:' });
+    try {
+      await store.migrate();
+      const timer = (id: string, dueAt: number) => ({ id, callId: 'c', kind: id, dueAt, payload: '{}' });
+      await store.apply({ timers: [timer('first', 10), timer('second', 30)], now: 1 });
+      await store.apply({ timers: [timer('first', 30)], now: 2 });
+      assert.deepEqual(
+        (await store.dueTimers(30, 10)).map((t) => [t.id, t.dueAt]),
+        [
+          ['first', 30],
+          ['second', 30],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('creates the parent directory and uses WAL for a file', async () => {
     const file = join(dir, 'nested', 'deeper', 'switchboard.db');
     const store = new SqliteStore({ file });

@@ -82,6 +82,47 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_pending_run_at ON outbox (run_at) WHERE status = 'pending';
     `,
   },
+  {
+    version: 3,
+    name: 'fewer b-trees per write: timers and delivery attempts keyed by their primary key',
+    // Every index is one more b-tree each insert, update or delete writes. Calls are listed only
+    // newest first, so their app and state indexes go (a state change moved the call's entry in
+    // calls_state). Timers and delivery attempts become WITHOUT ROWID tables: the row lives in its
+    // primary key's b-tree instead of a rowid table plus a separate key index. A timer's `seq` takes
+    // the place of its rowid as the tie-break between timers due at the same time (insertion order).
+    sql: `
+      DROP INDEX calls_app_id;
+      DROP INDEX calls_state;
+
+      CREATE TABLE timers_v3 (
+        id TEXT PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        payload TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO timers_v3 (id, call_id, kind, due_at, seq, payload)
+        SELECT id, call_id, kind, due_at, rowid, payload FROM timers;
+      DROP TABLE timers;
+      ALTER TABLE timers_v3 RENAME TO timers;
+      CREATE INDEX timers_due_at_seq ON timers (due_at, seq);
+
+      CREATE TABLE delivery_attempts_v3 (
+        outbox_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status INTEGER,
+        latency_ms INTEGER NOT NULL,
+        excerpt TEXT NOT NULL,
+        PRIMARY KEY (outbox_id, attempt)
+      ) WITHOUT ROWID;
+      INSERT INTO delivery_attempts_v3 SELECT outbox_id, attempt, at, status, latency_ms, excerpt
+        FROM delivery_attempts;
+      DROP TABLE delivery_attempts;
+      ALTER TABLE delivery_attempts_v3 RENAME TO delivery_attempts;
+    `,
+  },
 ];
 
 /**

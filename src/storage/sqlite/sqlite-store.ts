@@ -55,6 +55,8 @@ export class SqliteStore implements Store {
   #handoff: OutboxHandoff | null = null;
   /** Rows the batch being written locked for the handoff's owner (handed over or claimed). */
   #takenInBatch = 0;
+  /** The last timer seq given out; read from the table at the first timer insert. */
+  #timerSeq: number | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     const memory = opts.file === ':memory:' || opts.file === '';
@@ -76,6 +78,7 @@ export class SqliteStore implements Store {
             changes,
             stmt: (sql) => this.#stmt(sql),
             lockFor: (row, o) => this.#lockFor(row, o),
+            nextTimerSeq: () => this.#nextTimerSeq(),
           });
         } catch (error) {
           // The change set rolls back: the rows it locked were never inserted.
@@ -105,6 +108,11 @@ export class SqliteStore implements Store {
     }
     this.#takenInBatch += 1;
     return { owner: handoff.owner, now };
+  }
+
+  #nextTimerSeq(): number {
+    this.#timerSeq ??= Number(this.#stmt('SELECT MAX(seq) FROM timers').pluck().get() ?? 0);
+    return ++this.#timerSeq;
   }
 
   #handOver(locked: OutboxRow[][]): void {
@@ -273,10 +281,9 @@ export class SqliteStore implements Store {
 
   async dueTimers(now: number, limit: number): Promise<TimerInput[]> {
     this.#open();
-    const rows = this.#stmt('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?').all(
-      now,
-      limitOf(limit),
-    );
+    const rows = this.#stmt(
+      'SELECT id, call_id, kind, due_at, payload FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?',
+    ).all(now, limitOf(limit));
     return (rows as TimerColumns[]).map(toTimer);
   }
 

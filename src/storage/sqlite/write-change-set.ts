@@ -12,6 +12,8 @@ export interface WriteChangeSetOptions {
    * lock time, or null to leave the row unlocked.
    */
   lockFor?: (row: { runAt: number }, opts: { heldBack: boolean }) => { owner: string; now: number } | null;
+  /** The next timer `seq` (insertion order, the tie-break between timers due at the same time). */
+  nextTimerSeq: () => number;
 }
 
 const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
@@ -40,7 +42,7 @@ export function callOutbox(
  *
  * Returns the outbox rows it inserted locked (see `lockFor`).
  */
-export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions): OutboxRow[] {
+export function writeChangeSet({ changes, stmt, lockFor, nextTimerSeq }: WriteChangeSetOptions): OutboxRow[] {
   const locked: OutboxRow[] = [];
   for (const save of changes.calls ?? []) {
     const params = callParams(save.record);
@@ -104,10 +106,19 @@ export function writeChangeSet({ changes, stmt, lockFor }: WriteChangeSetOptions
 
   for (const t of changes.timers ?? []) {
     stmt(
-      `INSERT INTO timers (id, call_id, kind, due_at, payload) VALUES (@id, @callId, @kind, @dueAt, @payload)
+      // A re-armed timer keeps its seq, as a row kept its rowid.
+      `INSERT INTO timers (id, call_id, kind, due_at, seq, payload)
+       VALUES (@id, @callId, @kind, @dueAt, @seq, @payload)
        ON CONFLICT (id) DO UPDATE SET call_id = excluded.call_id, kind = excluded.kind,
          due_at = excluded.due_at, payload = excluded.payload`,
-    ).run({ id: t.id, callId: t.callId, kind: t.kind, dueAt: t.dueAt, payload: t.payload });
+    ).run({
+      id: t.id,
+      callId: t.callId,
+      kind: t.kind,
+      dueAt: t.dueAt,
+      seq: nextTimerSeq(),
+      payload: t.payload,
+    });
   }
   return locked;
 }
