@@ -3,24 +3,23 @@ import type { CallAudience } from './deliver-row.js';
 
 /**
  * Who a call's notifications are signed for (app, tenant, chain id) never changes, so the
- * dispatcher looks each call up once instead of loading its whole document per delivery.
+ * dispatcher looks each call up once (`Store.getCallOwner`, which does not load the document).
  * Bounded: the oldest entry goes first.
  */
 export function cachedCallLookup(
-  store: Pick<Store, 'getCall'>,
+  store: Pick<Store, 'getCallOwner'>,
   max = 10_000,
 ): (callId: string) => Promise<CallAudience | undefined> {
   const cache = new Map<string, CallAudience>();
   return async (callId) => {
     const hit = cache.get(callId);
     if (hit) return hit;
-    const call = await store.getCall(callId);
-    if (!call) return undefined;
-    const chain = call.doc.resource.callChainId;
+    const owner = await store.getCallOwner(callId);
+    if (!owner) return undefined;
     const identity: CallAudience = {
-      appId: call.appId,
-      tenantId: call.tenantId,
-      ...(typeof chain === 'string' ? { callChainId: chain } : {}),
+      appId: owner.appId,
+      tenantId: owner.tenantId,
+      ...(owner.callChainId !== null ? { callChainId: owner.callChainId } : {}),
     };
     if (cache.size >= max) cache.delete(cache.keys().next().value as string);
     cache.set(callId, identity);

@@ -68,7 +68,9 @@ export class CallLifecycle {
 
   /**
    * Runs `change` on the call and saves the result. Returns undefined for an unknown call.
-   * `change` throws to refuse (nothing is saved); it may call `draft.discard()` to save nothing.
+   * `change` throws to refuse (nothing is saved); it may call `draft.discard()` to save nothing,
+   * before it changes the draft (the record returned then is the one read, and the draft's
+   * runtime is that record's own).
    */
   async update<T>(
     callId: string,
@@ -83,6 +85,7 @@ export class CallLifecycle {
         // A timer runs at its due time (never before the call's last change), even when a manual
         // clock jumped past it: a chain of timers then plays out as if the time had passed.
         const now = opts.at === undefined ? this.#o.clock.now() : Math.max(opts.at, record.updatedAt);
+        // The record was read for this draft alone: the draft changes its runtime in place.
         const draft = new CallDraft({ record, now, ids: this.#o.ids });
         const value = change(draft);
         if (draft.discarded) return { value, record };

@@ -48,11 +48,15 @@ export interface CallRuntime {
 
 const asJson = (value: unknown): Json => value as Json;
 
-/** Reads the runtime from a stored document (written by `withRuntime`). */
+/**
+ * Reads the runtime from a stored document (written by `withRuntime`). It is not a copy: the
+ * runtime's arrays and objects are the document's own, and a draft changes them in place. Give it
+ * a document read for that draft alone (every `Store.getCall` parses a new one).
+ */
 export function readRuntime(doc: CallDocument): CallRuntime {
   const x = doc.extra;
   if (!x.machine) throw new Error(`call ${doc.resource.id} has no machine state`);
-  return structuredClone({
+  return {
     machine: x.machine as unknown as CallMachineState,
     timeline: (x.timeline ?? []) as unknown as TimelineEntry[],
     timers: (x.timers ?? {}) as unknown as Record<string, number>,
@@ -61,7 +65,7 @@ export function readRuntime(doc: CallDocument): CallRuntime {
     rosterPending: (x.rosterPending ?? []) as string[],
     hungUpByBot: x.hungUpByBot === true,
     heldNotifications: (x.heldNotifications ?? []) as JsonObject[],
-  });
+  };
 }
 
 /**

@@ -94,6 +94,13 @@ export interface ChangeSet {
   now: number;
 }
 
+/** A call's app and tenant, and its `resource.callChainId` when it is a string. */
+export interface CallOwner {
+  appId: string;
+  tenantId: string;
+  callChainId: string | null;
+}
+
 export interface ListCallsQuery {
   appId?: string;
   state?: CallState;
@@ -113,6 +120,8 @@ export interface Store {
   /** Atomically applies every part of the change set, or none of it. */
   apply(changes: ChangeSet): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
+  /** Who the call belongs to, without loading its document (undefined for an unknown id). */
+  getCallOwner(id: string): Promise<CallOwner | undefined>;
   /** Newest first. */
   listCalls(query?: ListCallsQuery): Promise<CallRecord[]>;
 

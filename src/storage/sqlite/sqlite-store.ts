@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CallRecord } from '../../domain/call-document.js';
 import type {
+  CallOwner,
   ChangeSet,
   DeliveryAttempt,
   ListCallsQuery,
@@ -140,6 +141,19 @@ export class SqliteStore implements Store {
     this.#open();
     const row = this.#stmt('SELECT * FROM calls WHERE id = ?').get(id) as CallColumns | undefined;
     return row ? toCallRecord(row) : undefined;
+  }
+
+  async getCallOwner(id: string): Promise<CallOwner | undefined> {
+    this.#open();
+    // SQLite's JSON reader takes the one field it needs out of the document, in C: half the cost of
+    // reading the row and parsing the whole document.
+    const row = this.#stmt(
+      `SELECT app_id AS appId, tenant_id AS tenantId,
+         CASE json_type(doc, '$.resource.callChainId') WHEN 'text'
+           THEN json_extract(doc, '$.resource.callChainId') END AS callChainId
+       FROM calls WHERE id = ?`,
+    ).get(id) as CallOwner | undefined;
+    return row;
   }
 
   async listCalls(query: ListCallsQuery = {}): Promise<CallRecord[]> {

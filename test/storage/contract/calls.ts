@@ -31,6 +31,27 @@ export function registerCallCases(store: () => Store): void {
       assert.equal(await store().getCall('nope'), undefined);
     });
 
+    it('getCallOwner answers app, tenant and a string callChainId, or undefined', async () => {
+      const chained = makeCallRecord({ id: 'c1', appId: 'app-1', tenantId: 'tenant-1' });
+      chained.doc.resource.callChainId = 'chain-1';
+      const plain = makeCallRecord({ id: 'c2', appId: 'app-2', tenantId: 'tenant-2' });
+      await store().apply({
+        now: 1,
+        calls: [chained, plain].map((record) => ({ record, expectedRevision: null })),
+      });
+      assert.deepEqual(await store().getCallOwner('c1'), {
+        appId: 'app-1',
+        tenantId: 'tenant-1',
+        callChainId: 'chain-1',
+      });
+      assert.deepEqual(await store().getCallOwner('c2'), {
+        appId: 'app-2',
+        tenantId: 'tenant-2',
+        callChainId: null,
+      });
+      assert.equal(await store().getCallOwner('nope'), undefined);
+    });
+
     it('inserting an existing id throws ConflictError and keeps the stored call', async () => {
       const first = makeCallRecord({ id: 'c1', appId: 'first' });
       await store().apply({ now: 1, calls: [{ record: first, expectedRevision: null }] });
