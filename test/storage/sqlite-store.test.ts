@@ -89,10 +89,22 @@ describe('SqliteStore', () => {
     }
   });
 
-  it('migration 3 keeps timers in due-then-insertion order and keeps delivery attempts', async () => {
+  it('migration 3 keeps timers in due-then-insertion order, delivery attempts and call owners', async () => {
     const file = tempFile();
     const db = new Database(file);
     runMigrations(db, { list: migrations.filter((m) => m.version <= 2) });
+    const insertCall = db.prepare(
+      `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
+       VALUES (?, 1, 'app-1', 'tenant-1', 'establishing', 1, 1, ?)`,
+    );
+    for (const [id, chain] of [
+      ['chained', 'chain-9'],
+      ['numbered', 9],
+    ] as const) {
+      const record = makeCallRecord({ id });
+      record.doc.resource.callChainId = chain;
+      insertCall.run(id, JSON.stringify(record.doc));
+    }
     db.prepare(
       `INSERT INTO timers (id, call_id, kind, due_at, payload)
        VALUES ('c:z', 'c', 'z', 50, '{"type":"call"}'), ('c:a', 'c', 'a', 50, '{"type":"call"}'),
@@ -126,6 +138,13 @@ describe('SqliteStore', () => {
         ],
       );
       assert.equal(await store.nextTimerDueAt(), 20);
+      assert.deepEqual(await store.getCallOwner('chained'), {
+        appId: 'app-1',
+        tenantId: 'tenant-1',
+        callChainId: 'chain-9',
+      });
+      assert.equal((await store.getCallOwner('numbered'))?.callChainId, null);
+      assert.equal((await store.getCall('chained'))?.doc.resource.callChainId, 'chain-9');
       assert.deepEqual(
         (await store.listAttempts('o1')).map((a) => [a.attempt, a.status, a.excerpt]),
         [

@@ -84,15 +84,20 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'fewer b-trees per write: timers and delivery attempts keyed by their primary key',
+    name: 'fewer b-trees per write; the call chain id in a column',
     // Every index is one more b-tree each insert, update or delete writes. Calls are listed only
     // newest first, so their app and state indexes go (a state change moved the call's entry in
     // calls_state). Timers and delivery attempts become WITHOUT ROWID tables: the row lives in its
     // primary key's b-tree instead of a rowid table plus a separate key index. A timer's `seq` takes
     // the place of its rowid as the tie-break between timers due at the same time (insertion order).
+    // The chain id is what signing a notification needs besides app and tenant: as a column it is
+    // read without the document.
     sql: `
       DROP INDEX calls_app_id;
       DROP INDEX calls_state;
+      ALTER TABLE calls ADD COLUMN call_chain_id TEXT;
+      UPDATE calls SET call_chain_id = json_extract(doc, '$.resource.callChainId')
+        WHERE json_type(doc, '$.resource.callChainId') = 'text';
 
       CREATE TABLE timers_v3 (
         id TEXT PRIMARY KEY,

@@ -12,6 +12,8 @@ export interface CallColumns {
   created_at: number;
   updated_at: number;
   doc: string;
+  /** doc.resource.callChainId when it is a string (set on insert; a call's chain never changes). */
+  call_chain_id: string | null;
 }
 
 export interface OutboxColumns {
@@ -70,6 +72,7 @@ export function callParams(r: CallRecord): CallColumns {
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     doc: JSON.stringify(r.doc),
+    call_chain_id: typeof r.doc.resource.callChainId === 'string' ? r.doc.resource.callChainId : null,
   };
 }
 

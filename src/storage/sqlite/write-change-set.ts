@@ -48,14 +48,14 @@ export function writeChangeSet({ changes, stmt, lockFor, nextTimerSeq }: WriteCh
     const params = callParams(save.record);
     if (save.expectedRevision === null) {
       const r = stmt(
-        `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
-         VALUES (@id, @revision, @app_id, @tenant_id, @state, @created_at, @updated_at, @doc)
+        `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc, call_chain_id)
+         VALUES (@id, @revision, @app_id, @tenant_id, @state, @created_at, @updated_at, @doc, @call_chain_id)
          ON CONFLICT (id) DO NOTHING`,
       ).run(params);
       if (r.changes === 0) throw new ConflictError(`call ${save.record.id} already exists`);
     } else {
       const r = stmt(
-        // app_id, tenant_id and created_at never change after the insert: leaving them out of SET
+        // app_id, tenant_id, created_at and call_chain_id never change after the insert: leaving them out of SET
         // spares SQLite rewriting their index entries on every update.
         `UPDATE calls SET revision = @revision, state = @state, updated_at = @updated_at, doc = @doc
          WHERE id = @id AND revision = @expected`,
