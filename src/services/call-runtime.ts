@@ -9,7 +9,9 @@ import type { ParticipantMachineState } from '../domain/participant-machine.js';
  * - `machine`: the call state machine's state (resource.state/resultInfo/terminationReason mirror it)
  * - `timeline`: what happened, newest last, capped at TIMELINE_LIMIT entries
  * - `timers`: the pending timers of the call, kind -> dueAt (the store rows are `${callId}:${kind}`)
- * - `participantStates`: every participant's machine state and who it stands for
+ * - `participantStates`: every participant's machine state and who it stands for; one in the
+ *   roster is stored with its `participantId` only, its participant object being in
+ *   `doc.participants` (see `participantEntriesOf`)
  * - `rosterSequenceNumber`: the call-wide roster counter (delta rosters)
  * - `rosterPending`: participant ids changed since the last roster notification
  * - `hungUpByBot`: the bot sent DELETE; Graph forgets the call at once
@@ -60,12 +62,43 @@ export function readRuntime(doc: CallDocument): CallRuntime {
     machine: x.machine as unknown as CallMachineState,
     timeline: (x.timeline ?? []) as unknown as TimelineEntry[],
     timers: (x.timers ?? {}) as unknown as Record<string, number>,
-    participants: (x.participantStates ?? []) as unknown as ParticipantEntry[],
+    participants: participantEntriesOf(doc),
     rosterSequenceNumber: (x.rosterSequenceNumber ?? 0) as number,
     rosterPending: (x.rosterPending ?? []) as string[],
     hungUpByBot: x.hungUpByBot === true,
     heldNotifications: (x.heldNotifications ?? []) as JsonObject[],
   };
+}
+
+/** A participant entry as stored: in the roster, its participant object is left to doc.participants. */
+type StoredParticipantEntry = Omit<ParticipantEntry, 'machine'> & {
+  machine: Omit<ParticipantEntry['machine'], 'participant'> &
+    ({ participant: ParticipantEntry['machine']['participant'] } | { participantId: string });
+};
+
+/**
+ * The call's participant entries from its stored document, each with its participant object
+ * (taken from `doc.participants` for those in the roster). New entry objects; the participant
+ * objects are the document's own.
+ */
+export function participantEntriesOf(doc: CallDocument): ParticipantEntry[] {
+  const stored = (doc.extra.participantStates ?? []) as unknown as StoredParticipantEntry[];
+  const roster = doc.participants as unknown as ParticipantEntry['machine']['participant'][];
+  return stored.map(({ machine, ...who }) => {
+    if ('participant' in machine) return { ...who, machine };
+    const { participantId, ...rest } = machine;
+    const participant = roster.find((p) => p.id === participantId);
+    if (!participant)
+      throw new Error(`call ${doc.resource.id}: participant ${participantId} is not in the roster`);
+    return { ...who, machine: { ...rest, participant } };
+  });
+}
+
+/** How an entry is stored: by id when its participant object is in the roster. */
+function storedEntry(entry: ParticipantEntry, inRoster: boolean): StoredParticipantEntry {
+  if (!inRoster) return entry;
+  const { participant, ...rest } = entry.machine;
+  return { ...entry, machine: { ...rest, participantId: participant.id } };
 }
 
 /**
@@ -94,16 +127,18 @@ export function withRuntime(record: CallRecord, runtime: CallRuntime, now: numbe
   if ('terminationReason' in resource || machine.terminationReason !== null) {
     resource.terminationReason = machine.terminationReason;
   }
+  const roster = rosterOf(runtime);
   const doc: CallDocument = {
     ...record.doc,
     resource,
-    participants: rosterOf(runtime).map((p) => p.machine.participant as unknown as JsonObject),
+    participants: roster.map((p) => p.machine.participant as unknown as JsonObject),
     extra: {
       ...record.doc.extra,
       machine: asJson(machine),
       timeline: asJson(timeline),
       timers: asJson(runtime.timers),
-      participantStates: asJson(runtime.participants),
+      // Each participant object is stored once: in the roster, or else in its entry.
+      participantStates: asJson(runtime.participants.map((p) => storedEntry(p, roster.includes(p)))),
       rosterSequenceNumber: runtime.rosterSequenceNumber,
       rosterPending: runtime.rosterPending,
       hungUpByBot: runtime.hungUpByBot,

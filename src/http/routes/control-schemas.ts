@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { CallRecord } from '../../domain/call-document.js';
+import { participantEntriesOf } from '../../services/call-runtime.js';
 import type { DeliveryAttempt, OutboxRow } from '../../storage/store.js';
 
 /** Schemas of the control API (/_switchboard/...); the OpenAPI document is generated from them. */
@@ -127,7 +128,7 @@ export function storedCall(record: CallRecord): Static<typeof StoredCallSchema> 
     ...callSummary(record),
     resource: record.doc.resource,
     participants: record.doc.participants,
-    participantStates: (extra.participantStates ?? []) as Static<
+    participantStates: participantEntriesOf(record.doc) as unknown as Static<
       typeof StoredCallSchema
     >['participantStates'],
     timeline: (extra.timeline ?? []) as Static<typeof StoredCallSchema>['timeline'],
