@@ -94,7 +94,14 @@ try {
   );
   const db = new Database(lib.dbFile(tmp.dir), { readonly: true });
   const states = db.prepare('SELECT state, COUNT(*) AS n FROM calls GROUP BY state').all();
-  const timers = db.prepare('SELECT kind, COUNT(*) AS n, MIN(due_at) AS due FROM timers GROUP BY kind').all();
+  // The calls' armed timers (kind -> due time in each call document; the timers table holds one
+  // row per call, due with its earliest).
+  const timers = db
+    .prepare(
+      `SELECT t.key AS kind, COUNT(*) AS n, MIN(t.value) AS due
+       FROM calls, json_each(calls.doc, '$.extra.timers') AS t GROUP BY t.key`,
+    )
+    .all();
   const outbox = db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all();
   db.close();
   const idle = await sampleIdle(pid, Number(o.sample));

@@ -15,6 +15,7 @@ import type { TimerInput } from '../storage/store.js';
 import {
   callOptionsOf,
   readRuntime,
+  type TimerPayload,
   rosterOf,
   withRuntime,
   type CallRuntime,
@@ -35,16 +36,20 @@ export type PendingNotification =
   | { kind: 'roster'; participants: GraphParticipant[]; delta?: { sequenceNumber: number } }
   | { kind: 'contentSharing'; changeType: 'created' | 'updated' | 'deleted'; session: ContentSharingSession };
 
-/** What a timer row carries; the runner feeds it back through `CallLifecycle.handleTimer`. */
-export type TimerPayload =
-  { type: 'call' } | { type: 'farEnd'; participantId: string; step: FarEndStep } | { type: 'meetingJoin' };
+export type { FarEndStep, TimerPayload } from './call-runtime.js';
 
-export type FarEndStep = 'ring' | 'answer' | 'decline' | 'unreachable' | 'hangUp';
+/** The kind of a call's timer row (its id is the call id). */
+export const CALL_TIMER_KIND = 'call';
+
+/** A timer the draft found due: its kind, due time and payload (missing: it cannot run). */
+export interface DueTimer {
+  kind: string;
+  dueAt: number;
+  payload: TimerPayload | undefined;
+}
 
 /** States in which the bot is in the call and gets roster updates. */
 const UP_STATES: readonly CallState[] = ['established', 'hold', 'transferring', 'transferAccepted'];
-
-export const timerId = (callId: string, kind: string): string => `${callId}:${kind}`;
 
 /**
  * One change to one call, built in memory: transitions run here, their effects become pending
@@ -56,24 +61,16 @@ export class CallDraft {
   readonly original: CallRecord;
   readonly runtime: CallRuntime;
   readonly notifications: PendingNotification[] = [];
-  readonly timers: TimerInput[] = [];
-  readonly cancels: string[] = [];
+  /** When the call's earliest timer was due as the draft began (what its timer row says). */
+  readonly #timerRowDueAt: number | null;
+  #rewriteTimerRow = false;
 
   constructor(opts: { record: CallRecord; now: number; ids: IdGenerator; runtime?: CallRuntime }) {
     this.original = opts.record;
     this.now = opts.now;
     this.ids = opts.ids;
     this.runtime = opts.runtime ?? readRuntime(opts.record.doc);
-  }
-
-  #discarded = false;
-
-  /** Nothing of this draft is saved (a stale timer, a no-op). */
-  discard(): void {
-    this.#discarded = true;
-  }
-  get discarded(): boolean {
-    return this.#discarded;
+    this.#timerRowDueAt = this.nextTimerDueAt();
   }
 
   get callId(): string {
@@ -178,24 +175,54 @@ export class CallDraft {
     return this.runtime.participants.find((p) => p.role === 'bot');
   }
 
-  /** Arms (or re-arms) the call's timer of this kind. */
+  /** Arms (or re-arms, keeping its place among timers due at the same time) the call's timer of this kind. */
   schedule(kind: string, inMs: number, payload: TimerPayload): void {
-    const dueAt = this.now + inMs;
-    this.runtime.timers[kind] = dueAt;
-    const id = timerId(this.callId, kind);
-    const at = this.cancels.indexOf(id);
-    if (at >= 0) this.cancels.splice(at, 1);
-    const existing = this.timers.findIndex((t) => t.id === id);
-    if (existing >= 0) this.timers.splice(existing, 1);
-    this.timers.push({ id, callId: this.callId, kind, dueAt, payload: JSON.stringify(payload) });
+    this.runtime.timers[kind] = this.now + inMs;
+    this.runtime.timerPayloads[kind] = payload;
   }
 
   cancel(kind: string): void {
     delete this.runtime.timers[kind];
-    const id = timerId(this.callId, kind);
-    const existing = this.timers.findIndex((t) => t.id === id);
-    if (existing >= 0) this.timers.splice(existing, 1);
-    if (!this.cancels.includes(id)) this.cancels.push(id);
+    delete this.runtime.timerPayloads[kind];
+  }
+
+  /** When the earliest armed timer is due; null when none is armed. */
+  nextTimerDueAt(): number | null {
+    let next: number | null = null;
+    for (const dueAt of Object.values(this.runtime.timers)) if (next === null || dueAt < next) next = dueAt;
+    return next;
+  }
+
+  /**
+   * The timer to run for a timer row due at `dueAt`: the earliest armed timer due by then (the
+   * first armed among those due at the same time); undefined when none is (re-armed meanwhile).
+   */
+  dueTimer(dueAt: number): DueTimer | undefined {
+    let found: DueTimer | undefined;
+    for (const [kind, at] of Object.entries(this.runtime.timers)) {
+      if (at > dueAt || (found && found.dueAt <= at)) continue;
+      found = { kind, dueAt: at, payload: this.runtime.timerPayloads[kind] };
+    }
+    return found;
+  }
+
+  /** Writes the call's timer row on commit even if the earliest due time did not change. */
+  rewriteTimerRow(): void {
+    this.#rewriteTimerRow = true;
+  }
+
+  /**
+   * The store's side of the call's timers: one row per call (id = call id), due when its earliest
+   * timer is, written only when that time changed; removed when no timer is left.
+   */
+  timerRow(): { timers: TimerInput[]; cancelTimers: string[] } {
+    const next = this.nextTimerDueAt();
+    if (next === this.#timerRowDueAt && !this.#rewriteTimerRow) return { timers: [], cancelTimers: [] };
+    if (next === null) return { timers: [], cancelTimers: [this.callId] };
+    return {
+      timers: [{ id: this.callId, callId: this.callId, kind: CALL_TIMER_KIND, dueAt: next, payload: '{}' }],
+      cancelTimers: [],
+    };
   }
 
   touchRoster(participantId: string): void {

@@ -68,9 +68,7 @@ export class CallLifecycle {
 
   /**
    * Runs `change` on the call and saves the result. Returns undefined for an unknown call.
-   * `change` throws to refuse (nothing is saved); it may call `draft.discard()` to save nothing,
-   * before it changes the draft (the record returned then is the one read, and the draft's
-   * runtime is that record's own).
+   * `change` throws to refuse (nothing is saved).
    */
   async update<T>(
     callId: string,
@@ -88,7 +86,6 @@ export class CallLifecycle {
         // The record was read for this draft alone: the draft changes its runtime in place.
         const draft = new CallDraft({ record, now, ids: this.#o.ids });
         const value = change(draft);
-        if (draft.discarded) return { value, record };
         try {
           return { value, record: await this.#commit(draft, false) };
         } catch (error) {
@@ -98,18 +95,24 @@ export class CallLifecycle {
     });
   }
 
-  /** A due timer row: feeds its command back through the same path. Stale rows are dropped. */
+  /**
+   * A due timer row (one per call, due when the call's earliest timer is): runs that timer through
+   * the same path as every change. The commit moves the row to the call's next timer, so timers
+   * of one call run one at a time, in due order, each at its own due time.
+   */
   async handleTimer(timer: TimerInput): Promise<void> {
-    const payload = parsePayload(timer.payload);
     const found = await this.update(
       timer.callId,
       (draft) => {
-        const armed = draft.runtime.timers[timer.kind];
-        if (armed !== undefined && armed !== timer.dueAt) return draft.discard(); // re-armed meanwhile
-        draft.cancel(timer.kind);
-        if (armed === undefined || !payload || !draft.live) return;
-        const refused = this.#fire(draft, timer.kind, payload);
-        if (refused) draft.note('refused', { timer: timer.kind, message: refused.error.message });
+        const due = draft.dueTimer(timer.dueAt);
+        // Nothing due by the row's time: the call's timers changed after the row was read (and
+        // that commit moved the row), or the row is out of step with them. Write the row again
+        // from the call's timers (with its revision checked, like every change), never run early.
+        if (!due) return draft.rewriteTimerRow();
+        draft.cancel(due.kind);
+        if (!due.payload || !draft.live) return;
+        const refused = this.#fire(draft, due.kind, due.payload);
+        if (refused) draft.note('refused', { timer: due.kind, message: refused.error.message });
       },
       { at: Math.min(timer.dueAt, this.#o.clock.now()) },
     );
@@ -144,14 +147,15 @@ export class CallLifecycle {
     });
     record.doc.extra.heldNotifications = held;
     if (creating) record.revision = draft.original.revision;
+    const { timers, cancelTimers } = draft.timerRow();
     await this.#o.store.apply({
       calls: [{ record, expectedRevision: creating ? null : draft.original.revision }],
       outbox: rows,
-      timers: draft.timers,
-      cancelTimers: draft.cancels,
+      timers,
+      cancelTimers,
       now: draft.now,
     });
-    this.#o.onCommit?.({ callId: record.id, rows: rows.length, timers: draft.timers.length });
+    this.#o.onCommit?.({ callId: record.id, rows: rows.length, timers: timers.length });
     return record;
   }
 
@@ -167,14 +171,5 @@ export class CallLifecycle {
       if (this.#queues.get(callId) === tail) this.#queues.delete(callId);
     });
     return next;
-  }
-}
-
-function parsePayload(text: string): TimerPayload | undefined {
-  try {
-    const value = JSON.parse(text) as TimerPayload;
-    return typeof value === 'object' && value !== null && typeof value.type === 'string' ? value : undefined;
-  } catch {
-    return undefined;
   }
 }

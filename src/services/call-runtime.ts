@@ -8,7 +8,9 @@ import type { ParticipantMachineState } from '../domain/participant-machine.js';
  *
  * - `machine`: the call state machine's state (resource.state/resultInfo/terminationReason mirror it)
  * - `timeline`: what happened, newest last, capped at TIMELINE_LIMIT entries
- * - `timers`: the pending timers of the call, kind -> dueAt (the store rows are `${callId}:${kind}`)
+ * - `timers`: the pending timers of the call, kind -> dueAt, in the order they were first armed
+ * - `timerPayloads`: what each pending timer does when it fires, kind -> payload; the store holds
+ *   one timer row per call, due when the call's earliest timer is (see `callTimerRow`)
  * - `participantStates`: every participant's machine state and who it stands for; one in the
  *   roster is stored with its `participantId` only, its participant object being in
  *   `doc.participants` (see `participantEntriesOf`)
@@ -37,10 +39,17 @@ export interface ParticipantEntry {
   machine: ParticipantMachineState;
 }
 
+/** What a timer does when it fires; `CallLifecycle.handleTimer` runs it. */
+export type TimerPayload =
+  { type: 'call' } | { type: 'farEnd'; participantId: string; step: FarEndStep } | { type: 'meetingJoin' };
+
+export type FarEndStep = 'ring' | 'answer' | 'decline' | 'unreachable' | 'hangUp';
+
 export interface CallRuntime {
   machine: CallMachineState;
   timeline: TimelineEntry[];
   timers: Record<string, number>;
+  timerPayloads: Record<string, TimerPayload>;
   participants: ParticipantEntry[];
   rosterSequenceNumber: number;
   rosterPending: string[];
@@ -62,6 +71,7 @@ export function readRuntime(doc: CallDocument): CallRuntime {
     machine: x.machine as unknown as CallMachineState,
     timeline: (x.timeline ?? []) as unknown as TimelineEntry[],
     timers: (x.timers ?? {}) as unknown as Record<string, number>,
+    timerPayloads: (x.timerPayloads ?? {}) as unknown as Record<string, TimerPayload>,
     participants: participantEntriesOf(doc),
     rosterSequenceNumber: (x.rosterSequenceNumber ?? 0) as number,
     rosterPending: (x.rosterPending ?? []) as string[],
@@ -137,6 +147,7 @@ export function withRuntime(record: CallRecord, runtime: CallRuntime, now: numbe
       machine: asJson(machine),
       timeline: asJson(timeline),
       timers: asJson(runtime.timers),
+      timerPayloads: asJson(runtime.timerPayloads),
       // Each participant object is stored once: in the roster, or else in its entry.
       participantStates: asJson(runtime.participants.map((p) => storedEntry(p, roster.includes(p)))),
       rosterSequenceNumber: runtime.rosterSequenceNumber,

@@ -86,6 +86,7 @@ export class CallService {
       machine: start.next,
       timeline: [],
       timers: {},
+      timerPayloads: {},
       participants: [],
       rosterSequenceNumber: 0,
       rosterPending: [],

@@ -120,9 +120,11 @@ describe('SqliteStore', () => {
     ).run();
     db.close();
 
+    const migrated = new Database(file);
+    runMigrations(migrated, { list: migrations.filter((m) => m.version === 3) });
+    migrated.close();
     const store = new SqliteStore({ file });
     try {
-      await store.migrate();
       // A timer added after the migration, due with the two older ones, comes after them.
       await store.apply({
         timers: [{ id: 'e:b', callId: 'e', kind: 'b', dueAt: 50, payload: '{}' }],
@@ -167,6 +169,45 @@ describe('SqliteStore', () => {
       assert.deepEqual(indexes, ['calls.calls_created_at', 'timers.timers_due_at_seq']);
     } finally {
       check.close();
+    }
+  });
+
+  it('migration 4 makes one timer row per call and moves the payloads into the call document', async () => {
+    const file = tempFile();
+    const db = new Database(file);
+    runMigrations(db, { list: migrations.filter((m) => m.version <= 3) });
+    const record = makeCallRecord({ id: 'c' });
+    record.doc.extra = { timers: { ringTimeout: 90, 'farEnd:p': 40 } };
+    db.prepare(
+      `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
+       VALUES ('c', 1, 'app-1', 'tenant-1', 'ringing', 1, 1, ?)`,
+    ).run(JSON.stringify(record.doc));
+    db.prepare(
+      `INSERT INTO timers (id, call_id, kind, due_at, seq, payload)
+       VALUES ('c:ringTimeout', 'c', 'ringTimeout', 90, 1, '{"type":"call"}'),
+              ('c:farEnd:p', 'c', 'farEnd:p', 40, 2, '{"type":"farEnd","participantId":"p","step":"answer"}'),
+              ('d:meetingJoin', 'd', 'meetingJoin', 70, 3, '{"type":"meetingJoin"}')`,
+    ).run();
+    db.close();
+
+    const store = new SqliteStore({ file });
+    try {
+      await store.migrate();
+      assert.deepEqual(await store.dueTimers(1_000, 10), [
+        { id: 'c', callId: 'c', kind: 'call', dueAt: 40, payload: '{}' },
+        { id: 'd', callId: 'd', kind: 'call', dueAt: 70, payload: '{}' },
+      ]);
+      const { doc } = (await store.getCall('c'))!;
+      assert.deepEqual(doc.extra, {
+        timers: { ringTimeout: 90, 'farEnd:p': 40 },
+        timerPayloads: {
+          ringTimeout: { type: 'call' },
+          'farEnd:p': { type: 'farEnd', participantId: 'p', step: 'answer' },
+        },
+      });
+      assert.deepEqual({ ...doc, extra: record.doc.extra }, record.doc);
+    } finally {
+      await store.close();
     }
   });
 

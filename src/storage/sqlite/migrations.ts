@@ -128,6 +128,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE delivery_attempts_v3 RENAME TO delivery_attempts;
     `,
   },
+  {
+    version: 4,
+    name: 'timers: one row per call',
+    // The call document now holds its timers' payloads (extra.timerPayloads) besides their due
+    // times (extra.timers), and the store one row per call (id = call id, kind 'call'), due when
+    // the call's earliest timer is. Rows of the earlier form (id 'callId:kind') become that.
+    sql: `
+      UPDATE calls SET doc = json_set(doc, '$.extra.timerPayloads', (
+          SELECT json_group_object(t.kind, CASE WHEN json_valid(t.payload) THEN json(t.payload) END)
+          FROM timers t WHERE t.call_id = calls.id))
+        WHERE id IN (SELECT call_id FROM timers);
+      CREATE TEMP TABLE call_next_timer AS
+        SELECT call_id, MIN(due_at) AS due_at, MIN(seq) AS seq FROM timers GROUP BY call_id;
+      DELETE FROM timers;
+      INSERT INTO timers (id, call_id, kind, due_at, seq, payload)
+        SELECT call_id, call_id, 'call', due_at, seq, '{}' FROM call_next_timer;
+      DROP TABLE call_next_timer;
+    `,
+  },
 ];
 
 /**
