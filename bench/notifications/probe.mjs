@@ -42,7 +42,6 @@ let releasedAt = null;
 const fromCommit = {};
 const setHandoff = SqliteStore.prototype.setOutboxHandoff;
 SqliteStore.prototype.setOutboxHandoff = function probedSetHandoff(handoff) {
-  if (!handoff) return setHandoff.call(this, handoff);
   const take = handoff.take;
   return setHandoff.call(this, {
     ...handoff,

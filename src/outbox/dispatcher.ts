@@ -112,7 +112,8 @@ export class OutboxDispatcher {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    // Due rows come straight from each COMMIT (the last dispatcher started on a store gets them);
+    // Due rows come straight from each COMMIT (the last dispatcher started on a store gets them
+    // while it runs, then the one started before it);
     // the claim query finds the rest (retries, rows held behind an earlier one, rows of earlier runs).
     this.#handoff = this.#store.setOutboxHandoff !== undefined;
     this.#store.setOutboxHandoff?.({
@@ -146,7 +147,7 @@ export class OutboxDispatcher {
 
   /** Stops taking and claiming rows, waits for the deliveries in flight to be recorded, then closes its sender. */
   async stop(): Promise<void> {
-    if (this.#started) this.#store.setOutboxHandoff?.(null);
+    if (this.#started) this.#store.clearOutboxHandoff?.(this.owner);
     this.#handoff = false;
     this.#started = false;
     this.#again = false;

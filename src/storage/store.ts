@@ -141,10 +141,13 @@ export interface Store {
    */
   releaseOutboxLocks(opts: { exceptOwner: string }): Promise<number>;
   /**
-   * Hands rows committed from now on to `handoff` (see OutboxHandoff), replacing any earlier one;
-   * null stops it. A backend without it leaves every row to claimOutbox.
+   * Hands rows committed from now on to `handoff` (see OutboxHandoff): to the one registered last
+   * while it stays registered, then again to the one before it. Registering an owner again
+   * replaces its earlier registration. A backend without it leaves every row to claimOutbox.
    */
-  setOutboxHandoff?(handoff: OutboxHandoff | null): void;
+  setOutboxHandoff?(handoff: OutboxHandoff): void;
+  /** Unregisters the owner's handoff (its rows go to the one registered before it, or to claims). */
+  clearOutboxHandoff?(owner: string): void;
   /** Records an attempt and marks the row delivered. */
   completeOutbox(id: string, attempt: DeliveryAttempt): Promise<void>;
   /** Records an attempt; reschedules the row (runAt = nextRunAt) or, if nextRunAt is null, marks it failed. */

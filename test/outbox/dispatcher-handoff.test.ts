@@ -32,20 +32,19 @@ function overriding(store: Store, overrides: Partial<Store>): Store {
 function spyStore(store: SqliteStore) {
   const claimed: string[] = [];
   const counts = { claims: 0 };
-  const handoffs: (string | null)[] = [];
+  const handoffs: string[] = [];
   const taken: { row: OutboxRow; stored: Promise<OutboxRow | undefined> }[] = [];
-  const wrapHandoff = (handoff: OutboxHandoff | null): OutboxHandoff | null =>
-    handoff && {
-      owner: handoff.owner,
-      now: () => handoff.now(),
-      available: () => handoff.available(),
-      later: () => handoff.later(),
-      take: (rows) => {
-        // getOutbox runs its SELECT before it first awaits: this is the row right after COMMIT.
-        for (const row of rows) taken.push({ row, stored: store.getOutbox(row.id) });
-        handoff.take(rows);
-      },
-    };
+  const wrapHandoff = (handoff: OutboxHandoff): OutboxHandoff => ({
+    owner: handoff.owner,
+    now: () => handoff.now(),
+    available: () => handoff.available(),
+    later: () => handoff.later(),
+    take: (rows) => {
+      // getOutbox runs its SELECT before it first awaits: this is the row right after COMMIT.
+      for (const row of rows) taken.push({ row, stored: store.getOutbox(row.id) });
+      handoff.take(rows);
+    },
+  });
   const spy = overriding(store, {
     claimOutbox: async (opts) => {
       counts.claims += 1;
@@ -54,8 +53,12 @@ function spyStore(store: SqliteStore) {
       return rows;
     },
     setOutboxHandoff: (handoff) => {
-      handoffs.push(handoff?.owner ?? null);
+      handoffs.push(handoff.owner);
       store.setOutboxHandoff(wrapHandoff(handoff));
+    },
+    clearOutboxHandoff: (owner) => {
+      handoffs.push(`cleared ${owner}`);
+      store.clearOutboxHandoff(owner);
     },
   });
   return { spy, claimed, counts, handoffs, taken };
@@ -115,7 +118,38 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     );
 
     await dispatcher.stop();
-    assert.deepEqual(handoffs, ['handoff-owner', null]);
+    assert.deepEqual(handoffs, ['handoff-owner', 'cleared handoff-owner']);
+    await store.close();
+  });
+
+  it('two dispatchers on one store: when the one started last stops, the other takes rows at their COMMIT again', async () => {
+    receiver.clear();
+    const store = await memoryStore();
+    const { spy, claimed, handoffs, taken } = spyStore(store);
+    const clock = new ManualClock(Date.now());
+    const log = new EventLog();
+    // A 60 s idle timer: a row that needed a claim would not be delivered within the test.
+    const first = await makeDispatcher({ store: spy, clock, log, owner: 'first', maxIdleMs: 60_000 });
+    const second = await makeDispatcher({ store: spy, clock, log, owner: 'second', maxIdleMs: 60_000 });
+    first.start();
+    second.start();
+    await addRows(store, { url: () => receiver.url('/two'), rows: [['A', 1]], now: clock.now() });
+    await log.waitFor('delivered');
+    await second.stop();
+    await addRows(store, { url: () => receiver.url('/two'), rows: [['B', 1]], now: clock.now() });
+    await log.waitFor('delivered', 2);
+
+    assert.deepEqual(handoffs, ['first', 'second', 'cleared second']);
+    assert.deepEqual(
+      taken.map((t) => [t.row.id, t.row.lockedBy]),
+      [
+        ['A-1', 'second'],
+        ['B-1', 'first'],
+      ],
+    );
+    assert.deepEqual(claimed, [], 'no row came from claimOutbox');
+    assert.deepEqual(receiver.messageIds('/two'), ['A-1', 'B-1']);
+    await first.stop();
     await store.close();
   });
 
@@ -130,7 +164,7 @@ describe('OutboxDispatcher outbox handoff', { timeout: 60_000 }, () => {
     await addRows(store, { url: () => receiver.url('/before-stop'), rows: [['S', 1]], now: clock.now() });
     await log.waitFor('delivered');
     await dispatcher.stop();
-    assert.deepEqual(handoffs, ['stopped-owner', null]);
+    assert.deepEqual(handoffs, ['stopped-owner', 'cleared stopped-owner']);
 
     await addRows(store, { url: () => receiver.url('/after-stop'), rows: [['T', 1]], now: clock.now() });
     const row = await store.getOutbox('T-1');

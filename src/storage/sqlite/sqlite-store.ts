@@ -53,7 +53,8 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
   readonly #wal: WalSync | null;
   #closed = false;
-  #handoff: OutboxHandoff | null = null;
+  /** Registered handoffs, oldest first: the last one takes the rows. */
+  #handoffs: OutboxHandoff[] = [];
   /** Rows the batch being written locked for the handoff's owner (handed over or claimed). */
   #takenInBatch = 0;
   /** The last timer seq given out; read from the table at the first timer insert. */
@@ -95,8 +96,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  setOutboxHandoff(handoff: OutboxHandoff | null): void {
-    this.#handoff = handoff;
+  setOutboxHandoff(handoff: OutboxHandoff): void {
+    this.#handoffs = [...this.#handoffs.filter((h) => h.owner !== handoff.owner), handoff];
+  }
+
+  clearOutboxHandoff(owner: string): void {
+    this.#handoffs = this.#handoffs.filter((h) => h.owner !== owner);
+  }
+
+  /** The handoff that takes committed rows now, if any. */
+  get #handoff(): OutboxHandoff | null {
+    return this.#handoffs.at(-1) ?? null;
   }
 
   #lockFor(row: { runAt: number }, opts: { heldBack: boolean }): { owner: string; now: number } | null {

@@ -312,20 +312,39 @@ for (const [name, makeStore] of backends) {
       assert.equal(await s.getOutbox('n1'), undefined);
     });
 
-    it('hands rows to the handoff set last, and to none after setOutboxHandoff(null)', async () => {
+    it('hands rows to the handoff set last while it is set, then to the one before, then to none', async () => {
       const first = recordingHandoff();
       const second = recordingHandoff({ owner: 'dispatcher-2' });
       s.setOutboxHandoff(first.handoff);
       await s.apply({ now: 7, outbox: [box('a1', 'A', NOW)] });
       s.setOutboxHandoff(second.handoff);
       await s.apply({ now: 7, outbox: [box('b1', 'B', NOW)] });
-      s.setOutboxHandoff(null);
+      s.clearOutboxHandoff('dispatcher-2');
       await s.apply({ now: 7, outbox: [box('c1', 'C', NOW)] });
+      s.clearOutboxHandoff(OWNER);
+      s.clearOutboxHandoff('never-set'); // unknown owners are ignored
+      await s.apply({ now: 7, outbox: [box('d1', 'D', NOW)] });
 
-      assert.deepEqual(first.takes, [[handed(box('a1', 'A', NOW), 1)]]);
+      assert.deepEqual(first.takes, [[handed(box('a1', 'A', NOW), 1)], [handed(box('c1', 'C', NOW), 1)]]);
       assert.deepEqual(second.takes, [[handed(box('b1', 'B', NOW), 1, 'dispatcher-2')]]);
-      assert.deepEqual(await s.getOutbox('c1'), unlocked(box('c1', 'C', NOW), 1));
-      assert.deepEqual(ids(await claim()), ['c1']);
+      assert.deepEqual(await s.getOutbox('d1'), unlocked(box('d1', 'D', NOW), 1));
+      assert.deepEqual(ids(await claim()), ['d1']);
+    });
+
+    it('setting an owner again replaces its earlier handoff and makes it the last', async () => {
+      const first = recordingHandoff();
+      const second = recordingHandoff({ owner: 'dispatcher-2' });
+      const again = recordingHandoff();
+      s.setOutboxHandoff(first.handoff);
+      s.setOutboxHandoff(second.handoff);
+      s.setOutboxHandoff(again.handoff);
+      await s.apply({ now: 7, outbox: [box('a1', 'A', NOW)] });
+      s.clearOutboxHandoff(OWNER);
+      await s.apply({ now: 7, outbox: [box('b1', 'B', NOW)] });
+
+      assert.deepEqual(first.takes, []);
+      assert.deepEqual(again.takes, [[handed(box('a1', 'A', NOW), 1)]]);
+      assert.deepEqual(second.takes, [[handed(box('b1', 'B', NOW), 1, 'dispatcher-2')]]);
     });
   });
 }
