@@ -175,7 +175,10 @@ export class CallDraft {
     return this.runtime.participants.find((p) => p.role === 'bot');
   }
 
-  /** Arms (or re-arms, keeping its place among timers due at the same time) the call's timer of this kind. */
+  /**
+   * Arms the call's timer of this kind. Re-arming it keeps its place among timers due at the same
+   * time; one cancelled and armed again goes after them.
+   */
   schedule(kind: string, inMs: number, payload: TimerPayload): void {
     this.runtime.timers[kind] = this.now + inMs;
     this.runtime.timerPayloads[kind] = payload;
