@@ -16,6 +16,22 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const tempFile = (): string => join(dir, `store-${++n}.db`);
 
+/** A new database file migrated up to `version` (for migration tests), and its open connection. */
+function databaseAt(version: number): { file: string; db: Database.Database } {
+  const file = tempFile();
+  const db = new Database(file);
+  runMigrations(db, { list: migrations.filter((m) => m.version <= version) });
+  return { file, db };
+}
+
+/** Inserts a calls row the way version 1 laid it out, with `doc` as its document. */
+function insertCallRow(db: Database.Database, id: string, doc: unknown, state = 'establishing'): void {
+  db.prepare(
+    `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
+     VALUES (?, 1, 'app-1', 'tenant-1', ?, 1, 1, ?)`,
+  ).run(id, state, JSON.stringify(doc));
+}
+
 runStoreContract('sqlite :memory:', async () => new SqliteStore({ file: ':memory:' }));
 runStoreContract('sqlite file', async () => new SqliteStore({ file: tempFile() }));
 runStoreContract(
@@ -43,9 +59,7 @@ describe('SqliteStore', () => {
   });
 
   it('migration 2 keeps the outbox and indexes only its pending rows', async () => {
-    const file = tempFile();
-    const db = new Database(file);
-    runMigrations(db, { list: migrations.filter((m) => m.version === 1) });
+    const { file, db } = databaseAt(1);
     db.prepare(
       `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at)
        VALUES ('p1', 'C', 1, 'http://127.0.0.1:1/cb', '{}', 5, 'pending', 0, 1),
@@ -90,20 +104,14 @@ describe('SqliteStore', () => {
   });
 
   it('migration 3 keeps timers in due-then-insertion order, delivery attempts and call owners', async () => {
-    const file = tempFile();
-    const db = new Database(file);
-    runMigrations(db, { list: migrations.filter((m) => m.version <= 2) });
-    const insertCall = db.prepare(
-      `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
-       VALUES (?, 1, 'app-1', 'tenant-1', 'establishing', 1, 1, ?)`,
-    );
+    const { file, db } = databaseAt(2);
     for (const [id, chain] of [
       ['chained', 'chain-9'],
       ['numbered', 9],
     ] as const) {
       const record = makeCallRecord({ id });
       record.doc.resource.callChainId = chain;
-      insertCall.run(id, JSON.stringify(record.doc));
+      insertCallRow(db, id, record.doc);
     }
     db.prepare(
       `INSERT INTO timers (id, call_id, kind, due_at, payload)
@@ -173,15 +181,10 @@ describe('SqliteStore', () => {
   });
 
   it('migration 4 makes one timer row per call and moves the payloads into the call document', async () => {
-    const file = tempFile();
-    const db = new Database(file);
-    runMigrations(db, { list: migrations.filter((m) => m.version <= 3) });
+    const { file, db } = databaseAt(3);
     const record = makeCallRecord({ id: 'c' });
     record.doc.extra = { timers: { ringTimeout: 90, 'farEnd:p': 40 } };
-    db.prepare(
-      `INSERT INTO calls (id, revision, app_id, tenant_id, state, created_at, updated_at, doc)
-       VALUES ('c', 1, 'app-1', 'tenant-1', 'ringing', 1, 1, ?)`,
-    ).run(JSON.stringify(record.doc));
+    insertCallRow(db, 'c', record.doc, 'ringing');
     db.prepare(
       `INSERT INTO timers (id, call_id, kind, due_at, seq, payload)
        VALUES ('c:ringTimeout', 'c', 'ringTimeout', 90, 1, '{"type":"call"}'),
