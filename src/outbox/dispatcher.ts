@@ -112,9 +112,9 @@ export class OutboxDispatcher {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    // Due rows come straight from each COMMIT (the last dispatcher started on a store gets them
-    // while it runs, then the one started before it);
-    // the claim query finds the rest (retries, rows held behind an earlier one, rows of earlier runs).
+    // Due rows come straight from each COMMIT (to the dispatcher started last on the store while
+    // it runs); the claim query finds the rest (retries, rows held behind an earlier one, rows of
+    // earlier runs).
     this.#handoff = this.#store.setOutboxHandoff !== undefined;
     this.#store.setOutboxHandoff?.({
       owner: this.owner,
@@ -142,6 +142,11 @@ export class OutboxDispatcher {
    * (then there is nothing a claim would find).
    */
   rowsCommitted(): void {
+    this.#tickIfClaimable();
+  }
+
+  /** Looks at the store unless the handoff brings every row and nothing was left for a claim. */
+  #tickIfClaimable(): void {
     if (!this.#handoff || this.#claimWanted) this.#requestTick();
   }
 
@@ -213,7 +218,7 @@ export class OutboxDispatcher {
     const delivery = run.finally(() => {
       release();
       if (this.#inFlight.get(row.id) === delivery) this.#inFlight.delete(row.id);
-      if (!this.#handoff || this.#claimWanted) this.#requestTick();
+      this.#tickIfClaimable();
     });
     this.#inFlight.set(row.id, delivery);
     return delivery;

@@ -93,11 +93,13 @@ type StoredParticipantEntry = Omit<ParticipantEntry, 'machine'> & {
  */
 export function participantEntriesOf(doc: CallDocument): ParticipantEntry[] {
   const stored = (doc.extra.participantStates ?? []) as unknown as StoredParticipantEntry[];
-  const roster = doc.participants as unknown as ParticipantEntry['machine']['participant'][];
+  const roster = new Map(
+    (doc.participants as unknown as ParticipantEntry['machine']['participant'][]).map((p) => [p.id, p]),
+  );
   return stored.map(({ machine, ...who }) => {
     if ('participant' in machine) return { ...who, machine };
     const { participantId, ...rest } = machine;
-    const participant = roster.find((p) => p.id === participantId);
+    const participant = roster.get(participantId);
     if (!participant)
       throw new Error(`call ${doc.resource.id}: participant ${participantId} is not in the roster`);
     return { ...who, machine: { ...rest, participant } };
@@ -138,6 +140,7 @@ export function withRuntime(record: CallRecord, runtime: CallRuntime, now: numbe
     resource.terminationReason = machine.terminationReason;
   }
   const roster = rosterOf(runtime);
+  const inRoster = new Set(roster);
   const doc: CallDocument = {
     ...record.doc,
     resource,
@@ -149,7 +152,7 @@ export function withRuntime(record: CallRecord, runtime: CallRuntime, now: numbe
       timers: asJson(runtime.timers),
       timerPayloads: asJson(runtime.timerPayloads),
       // Each participant object is stored once: in the roster, or else in its entry.
-      participantStates: asJson(runtime.participants.map((p) => storedEntry(p, roster.includes(p)))),
+      participantStates: asJson(runtime.participants.map((p) => storedEntry(p, inRoster.has(p)))),
       rosterSequenceNumber: runtime.rosterSequenceNumber,
       rosterPending: runtime.rosterPending,
       hungUpByBot: runtime.hungUpByBot,

@@ -16,8 +16,9 @@ export interface WriteChangeSetOptions {
   nextTimerSeq: () => number;
 }
 
+/** Bound to the OutboxRow it inserts (better-sqlite3 ignores the row's other fields). */
 const INSERT_OUTBOX = `INSERT INTO outbox (id, call_id, seq, url, body, run_at, status, attempts, created_at, locked_by, locked_at)
-  VALUES (@id, @callId, @seq, @url, @body, @runAt, 'pending', 0, @now, @lockedBy, @lockedAt)`;
+  VALUES (@id, @callId, @seq, @url, @body, @runAt, @status, @attempts, @createdAt, @lockedBy, @lockedAt)`;
 
 /** A call's last outbox seq (0 without rows) and whether it has a pending row, in one pass over its rows. */
 export function callOutbox(
@@ -86,17 +87,7 @@ export function writeChangeSet({ changes, stmt, lockFor, nextTimerSeq }: WriteCh
       createdAt: changes.now,
       lastError: null,
     };
-    stmt(INSERT_OUTBOX).run({
-      id: row.id,
-      callId: row.callId,
-      seq,
-      url: row.url,
-      body: row.body,
-      runAt: row.runAt,
-      now: changes.now,
-      lockedBy: inserted.lockedBy,
-      lockedAt: inserted.lockedAt,
-    });
+    stmt(INSERT_OUTBOX).run(inserted);
     if (lock) locked.push(inserted);
   }
 
