@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: child processes, the world file, tokens, the create-call body,
 // closed-loop call creation, CPU profiling options, /proc sampling and percentiles.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'undici';
@@ -166,6 +166,57 @@ export async function createCalls({ url, headers, body, count, connections = 32 
 }
 
 /** CPU ticks (utime + stime), RSS and context switches of a process, from /proc. */
+/**
+ * Per-thread scheduler counters of a process, from /proc/<pid>/task/<tid>/schedstat: time run on a
+ * CPU, time spent runnable but waiting for one (the run queue), and timeslices, all since the
+ * thread started. Returns an empty map where /proc has no schedstat (not Linux, or no schedstats).
+ */
+export function threadSample(pid) {
+  const threads = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [runNs, waitNs, slices] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+          .trim()
+          .split(' ')
+          .map(Number);
+        threads.set(Number(tid), { runNs, waitNs, slices });
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    // No /proc: the report says so.
+  }
+  return { at: performance.now(), threads };
+}
+
+/**
+ * Run-queue wait of the threads that ran at least 1% of the window between two threadSample()s
+ * of one process: `label(tid)` names them. Lines like "name: on CPU 18.5%, waiting 21.6%
+ * (0.59 ms per wake-up)".
+ */
+export function runQueueLines(before, after, label) {
+  const seconds = (after.at - before.at) / 1000;
+  const lines = [];
+  for (const [tid, b] of before.threads) {
+    const a = after.threads.get(tid);
+    if (!a) continue;
+    const run = (a.runNs - b.runNs) / 1e9 / seconds;
+    if (run < 0.01) continue;
+    const wait = (a.waitNs - b.waitNs) / 1e9 / seconds;
+    const slices = a.slices - b.slices;
+    const perWake = slices > 0 ? (a.waitNs - b.waitNs) / slices / 1e6 : 0;
+    lines.push({
+      run,
+      text:
+        `${label(tid)}: on CPU ${(100 * run).toFixed(1)}%, waiting for a CPU ${(100 * wait).toFixed(1)}% ` +
+        `(${perWake.toFixed(2)} ms per timeslice)`,
+    });
+  }
+  return lines.sort((x, y) => y.run - x.run).map((l) => l.text);
+}
+
 export function procSample(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

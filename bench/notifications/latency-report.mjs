@@ -1,5 +1,6 @@
 // Joins the probe's commit stamps, the receiver's receipts and the stored outbox rows by outbox
 // row id (= X-Microsoft-Skype-Message-ID) and summarizes the notifications committed in the window.
+// `rows` null: no stored rows to read (an in-memory database); the store-only lines are left out.
 import { fmtMs, percentiles } from '../lib.mjs';
 
 export function summarize({ probe, receipts, rows, attempts, windowStart, windowEnd }) {
@@ -9,7 +10,7 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
     if (receipt.has(id)) duplicates++;
     else receipt.set(id, { mono: receipts.mono[i], wall: receipts.wall[i] });
   });
-  const row = new Map(rows.map((r) => [r.id, r]));
+  const row = rows ? new Map(rows.map((r) => [r.id, r])) : null;
   const firstAttempt = new Map(attempts.filter((a) => a.attempt === 1).map((a) => [a.id, a]));
 
   const commitToReceipt = [];
@@ -32,8 +33,8 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
     const durable = probe.committed[i];
     if (committed < windowStart || committed > windowEnd) return;
     const got = receipt.get(id);
-    const stored = row.get(id);
-    if (!got || !stored) {
+    const stored = row?.get(id);
+    if (!got || (row && !stored)) {
       missing++;
       return;
     }
@@ -50,6 +51,7 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
       commitToHanded.push((handed - committed) / 1e6);
       handedToReceipt.push((got.mono - handed) / 1e6);
     }
+    if (!stored) return;
     createdToReceiptWall.push(got.wall - stored.createdAt);
     if (stored.attempts > 1) retried++;
     const first = firstAttempt.get(id);
@@ -77,10 +79,16 @@ export function summarize({ probe, receipts, rows, attempts, windowStart, window
     `COMMIT -> durable (WAL fsync wait) [hrtime]: ${fmtMs(percentiles(commitToDurable))}`,
     `store.apply called -> COMMIT (group commit queue) [hrtime]: ${fmtMs(percentiles(applyDuration))}`,
     `store.apply called -> receipt [hrtime]: ${fmtMs(percentiles(applyToReceipt))}`,
+  ];
+  if (!row) {
+    lines.push('(database in memory: no store view, no retries counted)');
+    return lines;
+  }
+  lines.push(
     `row createdAt -> receipt [Date.now, 1 ms resolution]: ${fmtMs(percentiles(createdToReceiptWall))}`,
     `row createdAt -> first attempt start [store, ms]: ${fmtMs(percentiles(createdToAttempt))}`,
     `first attempt POST latency [store latencyMs, ms]: ${fmtMs(percentiles(attemptLatency))}`,
-  ];
+  );
   for (const [state, values] of byState)
     lines.push(`  ${state}: COMMIT -> receipt ${fmtMs(percentiles(values))}`);
   return lines;

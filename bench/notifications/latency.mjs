@@ -5,8 +5,13 @@
 // (process.hrtime), so commit -> receipt is exact to the microsecond. The outbox row's own
 // createdAt (the Switchboard clock, ms) and the attempts log (`at`, `latencyMs`, both ms) are read
 // from the database afterwards for a second, store-only view.
+// With --in-memory the server keeps its database in memory (no WAL, no fsync, no checkpoints), to
+// see how much of the latency the disk accounts for; the store-only lines are then left out.
+// Per thread, the report gives the time each busy thread of the server, the bot and this process
+// spent waiting for a CPU (run queue, /proc/<pid>/task/<tid>/schedstat) during the window.
 // Usage: node bench/notifications/latency.mjs [--rate 1000] [--seconds 10] [--warmup 2]
 //        [--connections 64] [--policy answer|noAnswer] [--after-ms 1000] [--profile <dir>]
+//        [--in-memory]
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +29,7 @@ const { values: o } = parseArgs({
     policy: { type: 'string', default: 'answer' },
     'after-ms': { type: 'string', default: '1000' },
     profile: { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
   },
 });
 const rate = Number(o.rate);
@@ -43,6 +49,7 @@ try {
     dir: tmp.dir,
     worldFile: lib.writeWorld(tmp.dir, policy),
     nodeArgs,
+    inMemory: o['in-memory'],
     env: { SB_BENCH_PROBE_OUT: join(tmp.dir, 'probe.json') },
   });
   children.push(sb.child);
@@ -59,9 +66,12 @@ try {
 
   const warm = await openLoop({ ...load, seconds: Number(o.warmup) });
   const windowStart = lib.monoNs();
+  const pids = { server: sb.child.pid, bot: receiver.child.pid, load: process.pid };
+  const threadsStart = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, lib.threadSample(pid)]));
   const cpuStart = lib.procSample(sb.child.pid);
   const run = await openLoop({ ...load, seconds });
   const cpuEnd = lib.procSample(sb.child.pid);
+  const threadsEnd = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, lib.threadSample(pid)]));
   const windowEnd = lib.monoNs();
 
   // Quiescent: the far-end timers of the last calls have run and no receipt came for 2 s.
@@ -80,17 +90,22 @@ try {
   await lib.stopProcess(sb.child);
   await lib.stopProcess(receiver.child);
 
-  const db = new Database(lib.dbFile(tmp.dir), { readonly: true });
-  const rows = db
-    .prepare(
-      `SELECT id, created_at AS createdAt, status, attempts,
-         json_extract(body, '$.value[0].resourceData.state') AS state FROM outbox`,
-    )
-    .all();
-  const attempts = db
-    .prepare('SELECT outbox_id AS id, attempt, at, latency_ms AS ms FROM delivery_attempts')
-    .all();
-  db.close();
+  // An in-memory database is gone with the server: no store view then.
+  let rows = null;
+  let attempts = [];
+  if (!o['in-memory']) {
+    const db = new Database(lib.dbFile(tmp.dir), { readonly: true });
+    rows = db
+      .prepare(
+        `SELECT id, created_at AS createdAt, status, attempts,
+           json_extract(body, '$.value[0].resourceData.state') AS state FROM outbox`,
+      )
+      .all();
+    attempts = db
+      .prepare('SELECT outbox_id AS id, attempt, at, latency_ms AS ms FROM delivery_attempts')
+      .all();
+    db.close();
+  }
 
   const report = summarize({
     probe: lib.readJson(join(tmp.dir, 'probe.json')),
@@ -113,6 +128,15 @@ try {
   console.log(`create latency (from scheduled send): ${lib.fmtMs(lib.percentiles(run.latencies))}`);
   console.log(`server CPU during the window: ${lib.cpuPercent(cpuStart, cpuEnd).toFixed(0)}% of one core`);
   for (const line of report) console.log(line);
+  console.log('threads busier than 1% of a CPU during the window, and their wait for one:');
+  const names = {
+    server: (tid) => (tid === pids.server ? 'server main thread' : `server thread ${tid}`),
+    bot: (tid) => (tid === pids.bot ? 'bot main thread' : `bot thread ${tid}`),
+    load: (tid) => (tid === pids.load ? 'load generator main thread' : `load generator thread ${tid}`),
+  };
+  for (const k of Object.keys(pids)) {
+    for (const line of lib.runQueueLines(threadsStart[k], threadsEnd[k], names[k])) console.log(`  ${line}`);
+  }
   if (profileDir) for (const file of profilesIn(profileDir)) printTopSelf(file, 25);
 } finally {
   for (const child of children) await lib.stopProcess(child);
