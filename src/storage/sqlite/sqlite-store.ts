@@ -233,8 +233,10 @@ export class SqliteStore implements Store {
         // one is the number of attempts logged.
         `UPDATE outbox SET status = 'delivered', locked_by = NULL, locked_at = NULL,
            attempts = MAX(attempts, @attempt)
-         WHERE id = @id`,
-      ).run({ id, attempt: attempt.attempt }),
+         WHERE id = @id RETURNING call_id`,
+      )
+        .pluck()
+        .get({ id, attempt: attempt.attempt }),
     );
   }
 
@@ -246,8 +248,10 @@ export class SqliteStore implements Store {
            status = CASE WHEN @nextRunAt IS NULL THEN 'failed' ELSE 'pending' END,
            run_at = COALESCE(@nextRunAt, run_at),
            attempts = MAX(attempts, @attempt)
-         WHERE id = @id`,
-      ).run({ id, error: attempt.excerpt, nextRunAt, attempt: attempt.attempt }),
+         WHERE id = @id RETURNING call_id`,
+      )
+        .pluck()
+        .get({ id, error: attempt.excerpt, nextRunAt, attempt: attempt.attempt }),
     );
   }
 
@@ -349,12 +353,15 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 
-  /** Records one delivery attempt and runs `update` on the row, together; no-op for unknown ids. */
-  #finishAttempt(id: string, attempt: DeliveryAttempt, update: () => Database.RunResult): Promise<void> {
+  /**
+   * Runs `update` on the row (it answers the row's call id, or undefined for an unknown id) and
+   * records the attempt, together; no-op for unknown ids.
+   */
+  #finishAttempt(id: string, attempt: DeliveryAttempt, update: () => unknown): Promise<void> {
     // Part of the next group-commit batch, without waiting for its fsync (see completeOutbox).
     return this.#group.enqueueWork(
       () => {
-        const callId = this.#stmt('SELECT call_id FROM outbox WHERE id = ?').pluck().get(id);
+        const callId = update();
         if (typeof callId !== 'string') return;
         this.#stmt(
           `INSERT INTO delivery_attempts (outbox_id, attempt, at, status, latency_ms, excerpt)
@@ -369,7 +376,6 @@ export class SqliteStore implements Store {
           latencyMs: attempt.latencyMs,
           excerpt: attempt.excerpt,
         });
-        update();
         // The call's next row (held back behind this one) may be claimable now.
         if (this.#handoff && callOutbox((sql) => this.#stmt(sql), callId).pending) this.#handoff.later();
       },
