@@ -165,11 +165,11 @@ export async function createCalls({ url, headers, body, count, connections = 32 
   return { created, failed, seconds, rate: created / seconds };
 }
 
-/** CPU ticks (utime + stime), RSS and context switches of a process, from /proc. */
 /**
  * Per-thread scheduler counters of a process, from /proc/<pid>/task/<tid>/schedstat: time run on a
  * CPU, time spent runnable but waiting for one (the run queue), and timeslices, all since the
- * thread started. Returns an empty map where /proc has no schedstat (not Linux, or no schedstats).
+ * thread started. `threads` is empty where /proc has no schedstat (not Linux, or a kernel built
+ * without schedstats).
  */
 export function threadSample(pid) {
   const threads = new Map();
@@ -186,15 +186,15 @@ export function threadSample(pid) {
       }
     }
   } catch {
-    // No /proc: the report says so.
+    // No /proc: `threads` stays empty.
   }
   return { at: performance.now(), threads };
 }
 
 /**
  * Run-queue wait of the threads that ran at least 1% of the window between two threadSample()s
- * of one process: `label(tid)` names them. Lines like "name: on CPU 18.5%, waiting 21.6%
- * (0.59 ms per wake-up)".
+ * of one process, busiest first: `label(tid)` names them. Lines like "name: on CPU 18.5%, waiting
+ * for a CPU 21.6% (0.17 ms per timeslice)".
  */
 export function runQueueLines(before, after, label) {
   const seconds = (after.at - before.at) / 1000;
@@ -217,6 +217,7 @@ export function runQueueLines(before, after, label) {
   return lines.sort((x, y) => y.run - x.run).map((l) => l.text);
 }
 
+/** CPU ticks (utime + stime), RSS and context switches of a process, from /proc. */
 export function procSample(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

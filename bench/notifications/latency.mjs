@@ -134,9 +134,11 @@ try {
     bot: (tid) => (tid === pids.bot ? 'bot main thread' : `bot thread ${tid}`),
     load: (tid) => (tid === pids.load ? 'load generator main thread' : `load generator thread ${tid}`),
   };
-  for (const k of Object.keys(pids)) {
-    for (const line of lib.runQueueLines(threadsStart[k], threadsEnd[k], names[k])) console.log(`  ${line}`);
-  }
+  const threadLines = Object.keys(pids).flatMap((k) =>
+    lib.runQueueLines(threadsStart[k], threadsEnd[k], names[k]),
+  );
+  if (threadLines.length === 0) console.log('  (no per-thread scheduler counters on this system)');
+  for (const line of threadLines) console.log(`  ${line}`);
   if (profileDir) for (const file of profilesIn(profileDir)) printTopSelf(file, 25);
 } finally {
   for (const child of children) await lib.stopProcess(child);
