@@ -10,7 +10,7 @@ import type { ParticipantMachineState } from '../domain/participant-machine.js';
  * - `timeline`: what happened, newest last, capped at TIMELINE_LIMIT entries
  * - `timers`: the pending timers of the call, kind -> dueAt, in the order they were first armed
  * - `timerPayloads`: what each pending timer does when it fires, kind -> payload; the store holds
- *   one timer row per call, due when the call's earliest timer is (see `callTimerRow`)
+ *   one timer row per call, due when the call's earliest timer is (see `CallDraft.timerRow`)
  * - `participantStates`: every participant's machine state and who it stands for; one in the
  *   roster is stored with its `participantId` only, its participant object being in
  *   `doc.participants` (see `participantEntriesOf`)

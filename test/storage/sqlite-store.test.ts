@@ -32,6 +32,31 @@ function insertCallRow(db: Database.Database, id: string, doc: unknown, state = 
   ).run(id, state, JSON.stringify(doc));
 }
 
+/** Opens a store on `file`, migrated unless told not to, runs `run` with it and closes it. */
+async function withStore(
+  file: string,
+  run: (store: SqliteStore) => Promise<void>,
+  opts: { migrate?: boolean } = {},
+): Promise<void> {
+  const store = new SqliteStore({ file });
+  try {
+    if (opts.migrate ?? true) await store.migrate();
+    await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs `read` on a read-only connection to `file`. */
+function readDatabase(file: string, read: (db: Database.Database) => void): void {
+  const db = new Database(file, { readonly: true });
+  try {
+    read(db);
+  } finally {
+    db.close();
+  }
+}
+
 runStoreContract('sqlite :memory:', async () => new SqliteStore({ file: ':memory:' }));
 runStoreContract('sqlite file', async () => new SqliteStore({ file: tempFile() }));
 runStoreContract(
@@ -67,9 +92,7 @@ describe('SqliteStore', () => {
     ).run();
     db.close();
 
-    const store = new SqliteStore({ file });
-    try {
-      await store.migrate();
+    await withStore(file, async (store) => {
       assert.equal(await store.nextOutboxRunAt(), 5);
       assert.deepEqual(
         (await store.claimOutbox({ now: 10, owner: 'o', limit: 10, staleLockMs: 1_000 })).map((r) => r.id),
@@ -79,11 +102,8 @@ describe('SqliteStore', () => {
         (await store.listOutbox({ status: 'delivered' })).map((r) => r.id),
         ['d1'],
       );
-    } finally {
-      await store.close();
-    }
-    const check = new Database(file, { readonly: true });
-    try {
+    });
+    readDatabase(file, (check) => {
       const indexes = check
         .prepare(
           `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL`,
@@ -98,9 +118,7 @@ describe('SqliteStore', () => {
         plan.map((p) => p.detail),
         ['SEARCH outbox USING COVERING INDEX outbox_pending_run_at'],
       );
-    } finally {
-      check.close();
-    }
+    });
   });
 
   it('migration 3 keeps timers in due-then-insertion order, delivery attempts and call owners', async () => {
@@ -131,42 +149,42 @@ describe('SqliteStore', () => {
     const migrated = new Database(file);
     runMigrations(migrated, { list: migrations.filter((m) => m.version === 3) });
     migrated.close();
-    const store = new SqliteStore({ file });
-    try {
-      // A timer added after the migration, due with the two older ones, comes after them.
-      await store.apply({
-        timers: [{ id: 'e:b', callId: 'e', kind: 'b', dueAt: 50, payload: '{}' }],
-        now: 1,
-      });
-      assert.deepEqual(
-        (await store.dueTimers(60, 10)).map((t) => [t.id, t.dueAt, t.payload]),
-        [
-          ['d:m', 20, '{"type":"meetingJoin"}'],
-          ['c:z', 50, '{"type":"call"}'],
-          ['c:a', 50, '{"type":"call"}'],
-          ['e:b', 50, '{}'],
-        ],
-      );
-      assert.equal(await store.nextTimerDueAt(), 20);
-      assert.deepEqual(await store.getCallOwner('chained'), {
-        appId: 'app-1',
-        tenantId: 'tenant-1',
-        callChainId: 'chain-9',
-      });
-      assert.equal((await store.getCallOwner('numbered'))?.callChainId, null);
-      assert.equal((await store.getCall('chained'))?.doc.resource.callChainId, 'chain-9');
-      assert.deepEqual(
-        (await store.listAttempts('o1')).map((a) => [a.attempt, a.status, a.excerpt]),
-        [
-          [1, 500, 'boom'],
-          [2, 202, ''],
-        ],
-      );
-    } finally {
-      await store.close();
-    }
-    const check = new Database(file, { readonly: true });
-    try {
+    await withStore(
+      file,
+      async (store) => {
+        // A timer added after the migration, due with the two older ones, comes after them.
+        await store.apply({
+          timers: [{ id: 'e:b', callId: 'e', kind: 'b', dueAt: 50, payload: '{}' }],
+          now: 1,
+        });
+        assert.deepEqual(
+          (await store.dueTimers(60, 10)).map((t) => [t.id, t.dueAt, t.payload]),
+          [
+            ['d:m', 20, '{"type":"meetingJoin"}'],
+            ['c:z', 50, '{"type":"call"}'],
+            ['c:a', 50, '{"type":"call"}'],
+            ['e:b', 50, '{}'],
+          ],
+        );
+        assert.equal(await store.nextTimerDueAt(), 20);
+        assert.deepEqual(await store.getCallOwner('chained'), {
+          appId: 'app-1',
+          tenantId: 'tenant-1',
+          callChainId: 'chain-9',
+        });
+        assert.equal((await store.getCallOwner('numbered'))?.callChainId, null);
+        assert.equal((await store.getCall('chained'))?.doc.resource.callChainId, 'chain-9');
+        assert.deepEqual(
+          (await store.listAttempts('o1')).map((a) => [a.attempt, a.status, a.excerpt]),
+          [
+            [1, 500, 'boom'],
+            [2, 202, ''],
+          ],
+        );
+      },
+      { migrate: false },
+    );
+    readDatabase(file, (check) => {
       const indexes = check
         .prepare(
           `SELECT tbl_name || '.' || name FROM sqlite_master
@@ -175,9 +193,7 @@ describe('SqliteStore', () => {
         .pluck()
         .all();
       assert.deepEqual(indexes, ['calls.calls_created_at', 'timers.timers_due_at_seq']);
-    } finally {
-      check.close();
-    }
+    });
   });
 
   it('migration 4 makes one timer row per call and moves the payloads into the call document', async () => {
@@ -193,9 +209,7 @@ describe('SqliteStore', () => {
     ).run();
     db.close();
 
-    const store = new SqliteStore({ file });
-    try {
-      await store.migrate();
+    await withStore(file, async (store) => {
       assert.deepEqual(await store.dueTimers(1_000, 10), [
         { id: 'c', callId: 'c', kind: 'call', dueAt: 40, payload: '{}' },
         { id: 'd', callId: 'd', kind: 'call', dueAt: 70, payload: '{}' },
@@ -209,15 +223,11 @@ describe('SqliteStore', () => {
         },
       });
       assert.deepEqual({ ...doc, extra: record.doc.extra }, record.doc);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('a re-armed timer keeps its place among timers due at the same time', async () => {
-    const store = new SqliteStore({ file: ':memory:' });
-    try {
-      await store.migrate();
+    await withStore(':memory:', async (store) => {
       const timer = (id: string, dueAt: number) => ({ id, callId: 'c', kind: id, dueAt, payload: '{}' });
       await store.apply({ timers: [timer('first', 10), timer('second', 30)], now: 1 });
       await store.apply({ timers: [timer('first', 30)], now: 2 });
@@ -228,9 +238,7 @@ describe('SqliteStore', () => {
           ['second', 30],
         ],
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('creates the parent directory and uses WAL for a file', async () => {
@@ -238,12 +246,9 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ file });
     await store.migrate();
     await store.close();
-    const db = new Database(file, { readonly: true });
-    try {
+    readDatabase(file, (db) => {
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('a closed and reopened file store keeps calls, outbox rows, attempts, timers and meta', async () => {
@@ -281,9 +286,7 @@ describe('SqliteStore', () => {
   });
 
   it('group commit: applies of one turn share one transaction; a conflict rolls back only its own', async () => {
-    const store = new SqliteStore({ file: tempFile() });
-    try {
-      await store.migrate();
+    await withStore(tempFile(), async (store) => {
       await store.apply({
         now: 1,
         calls: [{ record: makeCallRecord({ id: 'taken' }), expectedRevision: null }],
@@ -308,15 +311,11 @@ describe('SqliteStore', () => {
         (await store.listOutbox({})).map((r) => r.id),
         ['o-fresh'],
       );
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('group commit: change sets of one turn apply in call order (insert then update)', async () => {
-    const store = new SqliteStore({ file: ':memory:' });
-    try {
-      await store.migrate();
+    await withStore(':memory:', async (store) => {
       const v2 = makeCallRecord({ id: 'c1', revision: 2, state: 'established' });
       await Promise.all([
         store.apply({ now: 1, calls: [{ record: makeCallRecord({ id: 'c1' }), expectedRevision: null }] }),
@@ -324,8 +323,6 @@ describe('SqliteStore', () => {
       ]);
       assert.deepEqual(await store.getCall('c1'), v2);
       assert.equal(store.groupCommitStats.batches, 1);
-    } finally {
-      await store.close();
-    }
+    });
   });
 });

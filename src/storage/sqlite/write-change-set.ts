@@ -56,8 +56,8 @@ export function writeChangeSet({ changes, stmt, lockFor, nextTimerSeq }: WriteCh
       if (r.changes === 0) throw new ConflictError(`call ${save.record.id} already exists`);
     } else {
       const r = stmt(
-        // app_id, tenant_id, created_at and call_chain_id never change after the insert: leaving them out of SET
-        // spares SQLite rewriting their index entries on every update.
+        // app_id, tenant_id, created_at and call_chain_id never change after the insert, so SET leaves
+        // them out (and created_at's index entry is never rewritten).
         `UPDATE calls SET revision = @revision, state = @state, updated_at = @updated_at, doc = @doc
          WHERE id = @id AND revision = @expected`,
       ).run({ ...params, expected: save.expectedRevision });
